@@ -1,0 +1,54 @@
+# The two commands of the README: `make test` and `make lab`. Everything else is set-up they share.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+FIRST_LESSON := $(firstword $(sort $(wildcard notebooks/00_*.ipynb)))
+PYTEST_WORKERS ?= 2
+
+.PHONY: test lab install lint unit notebooks browser bench clean
+
+test: install lint unit notebooks browser
+
+lab: install
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(FIRST_LESSON)
+
+install: $(STAMP) $(LAB_SETTINGS)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the project's dependencies change.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+# Lab interface in Chinese; no news prompt covering the notebook.
+$(LAB_SETTINGS): $(STAMP)
+	mkdir -p $(dir $@)
+	printf '%s\n' '{' \
+	  '  "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"},' \
+	  '  "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}' \
+	  '}' > $@
+
+lint: install
+	$(BIN)/ruff check .
+
+unit: install
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope tests --ignore=tests/browser
+
+notebooks: install
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope --nbval-lax --nbval-current-env \
+	  --nbval-cell-timeout=120 -p no:cacheprovider notebooks
+
+browser: install
+	$(BIN)/pytest -q -rs tests/browser
+
+bench: install
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis tests/browser/screenshots

@@ -1,0 +1,69 @@
+"""One string catalog for everything a trainee reads: widget labels, messages, errors.
+
+The catalog lives in `data/strings/<language>/*.toml`; every file is one area of the course,
+and its keys are `<file stem>.<key>` (e.g. `engine.not_allowed`). Splitting by area keeps the
+files short; the loader merges them into one catalog and refuses a key defined twice.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+
+from .paths import data_path
+
+DEFAULT_LANGUAGE = "zh-CN"
+_language = DEFAULT_LANGUAGE
+
+
+class CatalogError(Exception):
+    """A catalog file is missing, malformed or defines a key twice."""
+
+
+def _flatten(prefix: str, table: dict, out: dict[str, str], origin: str) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            _flatten(full, value, out, origin)
+        elif full in out:
+            raise CatalogError(f"字符串目录中「{full}」重复定义（{origin}）")
+        else:
+            out[full] = str(value)
+
+
+@cache
+def catalog(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """All strings of one language, keyed by `<area>.<key>`."""
+    folder = data_path("strings", language)
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise CatalogError(f"找不到语言「{language}」的字符串目录：{folder}")
+    out: dict[str, str] = {}
+    for file in files:
+        try:
+            table = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise CatalogError(f"字符串文件 {file.name} 格式有误：{error}") from error
+        _flatten(file.stem, table, out, file.name)
+    return out
+
+
+def set_language(language: str) -> None:
+    """Switch every later message to `language` (the catalog must exist)."""
+    global _language
+    catalog(language)
+    _language = language
+
+
+def get_language() -> str:
+    return _language
+
+
+def t(key: str, **params: object) -> str:
+    """The text for `key` in the current language, with `{placeholders}` filled in."""
+    text = catalog(_language).get(key)
+    if text is None:
+        text = catalog(DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        raise KeyError(f"字符串目录里没有「{key}」")
+    return text.format(**params) if params else text
