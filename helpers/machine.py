@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Union
 
 from .addresses import address_problems
 from .codes import (
@@ -45,7 +44,7 @@ class OrderEvent(Labeled):
     APPLY = "apply", "买家申请售后"
 
 
-Move = Union[MerchantAction, BuyerAction, ParcelState, OrderEvent, ClockEvent]
+Move = MerchantAction | BuyerAction | ParcelState | OrderEvent | ClockEvent
 
 
 class ActionNotAllowed(Exception):
@@ -214,8 +213,14 @@ class Desk:
         return self.suppliers[self.orders[order_id].order.supplier_id]
 
     def possible_moves(self, case_id: str) -> list[Move]:
-        """The moves that would be accepted now (the right address assumed for 101/301)."""
+        """The moves that would be accepted next.
+
+        101/301 are tried with the right supplier's address; the deadline counts as reachable
+        (the clock only has to run), so the trainee sees what happens if nobody answers.
+        """
         case = self.cases[case_id]
+        if not case.is_open:
+            return []
         possible = []
         for move in allowed_moves(case) + tuple(ParcelState):
             at = case.deadline if move is ClockEvent.DEADLINE_PASSED and case.deadline else self.now
@@ -238,13 +243,21 @@ class Desk:
     def apply(self, event: Event) -> list[Event]:
         """Apply `event` and the assistant's reactions; returns what was recorded.
 
+        Deadlines that pass before `event.at` expire first, as they would on the platform.
         Raises ActionNotAllowed, with the desk unchanged, when the event is not allowed.
         """
-        orders, cases, event = self._transition(event)
+        saved = (self.orders, self.cases, len(self.log), self.now)
+        try:
+            recorded = [] if event.move is ClockEvent.DEADLINE_PASSED else self.advance_to(event.at)
+            orders, cases, event = self._transition(event)
+        except ActionNotAllowed:
+            self.orders, self.cases, self.now = saved[0], saved[1], saved[3]
+            del self.log[saved[2]:]
+            raise
         self.orders, self.cases = orders, cases
         self.now = max(self.now, event.at) if self.now else event.at
         self.log.append(event)
-        recorded = [event]
+        recorded.append(event)
         if self.assistant:
             for reaction in self._assistant_reactions(event):
                 recorded += self.apply(reaction)

@@ -1,0 +1,28 @@
+"""Shared fixtures and the hypothesis profiles (CI runs thousands of examples per invariant)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.register_profile(
+    "ci", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+@pytest.fixture(scope="session")
+def policy():
+    from helpers import load_policy
+
+    return load_policy()
+
+
+@pytest.fixture(scope="session")
+def suppliers():
+    from helpers import load_suppliers
+
+    return load_suppliers()
