@@ -100,7 +100,7 @@ class Case:
     answered_by: Actor | None = None
     auto: AutoAuditKind | None = None
     closed_at: datetime | None = None
-    missed_deadline: bool = False
+    missed_deadline: bool = False  # the merchant let one of its nodes run out
 
     @property
     def is_open(self) -> bool:
@@ -167,6 +167,9 @@ NEXT_STATUS = {
 REFUNDING_MOVES = frozenset({
     M.AGREE_REFUND, M.RETURN_TO_REFUND, M.CONFIRM_RETURN_RECEIVED, M.EXCHANGE_TO_REFUND,
 })
+
+# The nodes where the merchant must act before the deadline.
+MERCHANT_NODES = frozenset({S.AWAIT_MERCHANT, S.AWAIT_SECOND_REVIEW})
 
 # Moves the merchant (or the assistant for the merchant) makes: they count as an answer.
 ANSWERING_MOVES = frozenset(MerchantAction) - {M.INTERCEPT_PARCEL, M.STOP_SHIPMENT}
@@ -303,6 +306,8 @@ class Desk:
         if move is OrderEvent.HANDED_TO_COURIER:
             if order.stage is not Stage.UNSHIPPED:
                 raise ActionNotAllowed(t("engine.already_shipped", order=event.order_id))
+            if order.refunded_fen >= order.order.paid_fen:
+                raise ActionNotAllowed(t("engine.refunded_no_ship", order=event.order_id))
             orders[event.order_id] = replace(order, stage=Stage.SHIPPED)
             return orders, cases, event
         if move is OrderEvent.APPLY:
@@ -406,7 +411,8 @@ class Desk:
                          at: datetime) -> tuple[Case, OrderState]:
         if case.deadline is None or at < case.deadline:
             raise ActionNotAllowed(t("engine.not_yet_due", status=case.status.label))
-        case = replace(case, missed_deadline=True)
+        if case.status in MERCHANT_NODES:
+            case = replace(case, missed_deadline=True)
         if case.status is S.AWAIT_BUYER_RETURN:
             return self._with_deadline(replace(case, status=S.FAILED), at), order
         if case.status is S.AWAIT_BUYER_RECEIVE:

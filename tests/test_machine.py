@@ -281,3 +281,11 @@ def test_possible_moves_for_a_fresh_return(policy, suppliers):
 def test_strategy_switch_does_not_touch_the_original_policy(policy):
     off = policy.with_strategy(Strategy.UNSHIPPED_AUTO_REFUND, False)
     assert policy.is_on(Strategy.UNSHIPPED_AUTO_REFUND) and not off.is_on(Strategy.UNSHIPPED_AUTO_REFUND)
+
+
+def test_a_refunded_order_is_not_shipped(policy, suppliers):
+    shop = Shop(policy, suppliers)
+    shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
+    with pytest.raises(ActionNotAllowed, match="已全额退款，不能再发货"):
+        shop.ship()
+    assert shop.desk.orders["O1"].stage is Stage.UNSHIPPED
