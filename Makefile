@@ -26,12 +26,8 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 # Lab interface in Chinese; no news prompt covering the notebook.
-$(LAB_SETTINGS): $(STAMP)
-	mkdir -p $(dir $@)
-	printf '%s\n' '{' \
-	  '  "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"},' \
-	  '  "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}' \
-	  '}' > $@
+$(LAB_SETTINGS): $(STAMP) helpers/lab_settings.py
+	$(BIN)/python -m helpers.lab_settings
 
 lint: install
 	$(BIN)/ruff check .
