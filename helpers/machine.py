@@ -373,9 +373,10 @@ class Desk:
                     or order.intercept_requested:
                 raise ActionNotAllowed(t("engine.cannot_intercept", stage=order.stage.label))
             return case, replace(order, intercept_requested=True)
+        if case.refusal_agreed and move in (M.AGREE_REFUND_AFTER_REFUSAL, M.REFUSE_REFUND):
+            # Agreed to refund once the parcel is refused: neither again nor a refusal now.
+            raise ActionNotAllowed(t("engine.refusal_already_agreed", move=move.label))
         if move is M.AGREE_REFUND_AFTER_REFUSAL:
-            if case.refusal_agreed:
-                raise not_allowed(case, move, [])
             return replace(case, refusal_agreed=True, deadline=None), order
         if move in ACTIONS_NEEDING_ADDRESS:
             problems = address_problems(event.address, self.suppliers[order.order.supplier_id])
@@ -409,7 +410,9 @@ class Desk:
 
     def _deadline_passed(self, case: Case, order: OrderState,
                          at: datetime) -> tuple[Case, OrderState]:
-        if case.deadline is None or at < case.deadline:
+        if case.deadline is None:
+            raise ActionNotAllowed(t("engine.no_deadline", status=case.status.label))
+        if at < case.deadline:
             raise ActionNotAllowed(t("engine.not_yet_due", status=case.status.label))
         if case.status in MERCHANT_NODES:
             case = replace(case, missed_deadline=True)
@@ -417,7 +420,8 @@ class Desk:
             return self._with_deadline(replace(case, status=S.FAILED), at), order
         if case.status is S.AWAIT_BUYER_RECEIVE:
             return self._with_deadline(replace(case, status=S.EXCHANGE_SUCCESS), at), order
-        # The merchant let the node run out: the platform agrees for the buyer and refunds.
+        # The merchant let the node run out: the platform sides with the buyer and refunds
+        # (an exchange is turned into a refund, as 换货转退款 would).
         if order.refunded_fen + case.requested_fen > order.order.paid_fen:
             return self._with_deadline(replace(case, status=S.FAILED), at), order
         return self._refund(case, order, at)

@@ -289,3 +289,14 @@ def test_a_refunded_order_is_not_shipped(policy, suppliers):
     with pytest.raises(ActionNotAllowed, match="已全额退款，不能再发货"):
         shop.ship()
     assert shop.desk.orders["O1"].stage is Stage.UNSHIPPED
+
+
+def test_after_agreeing_refusal_refund_the_merchant_cannot_refuse_or_wait_out(policy, suppliers):
+    shop = Shop(policy, suppliers, refund_after_refusal=True)
+    shop.ship()
+    shop.apply_for(AfterSaleType.SHIPPED_REFUND)
+    with pytest.raises(ActionNotAllowed, match="不能再「拒绝仅退款」"):
+        shop.event(MerchantAction.REFUSE_REFUND)
+    with pytest.raises(ActionNotAllowed, match="没有处理时限"):
+        shop.event(ClockEvent.DEADLINE_PASSED)
+    assert shop.case.status is Status.AWAIT_MERCHANT
