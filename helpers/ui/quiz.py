@@ -1,0 +1,103 @@
+"""The quiz widget that closes every lesson: radio choices, a check button, the reason at once.
+
+    app = QuizApp("01_aftersales_basics")      # data/quiz/01_aftersales_basics.toml
+    app.radios["return-agreed-status"].value = "b"
+    app.check_buttons["return-agreed-status"].click()
+    app.feedback["return-agreed-status"].correct    # True
+    app.score                                       # Score(lesson=..., right=1, total=8, answered=1)
+
+A question counts by the first answer checked; later tries still get feedback, so a trainee
+learns from a wrong pick without the score being gamed. Browser contract: the container has
+the CSS class `quiz`, each feedback area the class `quiz-feedback`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+
+from ..quiz import Bank, Feedback, Score, grade, load_bank, score
+from ..strings import t
+from .style import style_widget
+
+
+class QuizApp:
+    """One lesson's quiz; its answers and score live on the app."""
+
+    def __init__(self, bank: Bank | str) -> None:
+        self.bank = load_bank(bank) if isinstance(bank, str) else bank
+        self.radios: dict[str, widgets.RadioButtons] = {}
+        self.check_buttons: dict[str, widgets.Button] = {}
+        self.feedback_html: dict[str, widgets.HTML] = {}
+        self.first_answers: dict[str, str] = {}
+        self.feedback: dict[str, Feedback] = {}
+
+        blocks = [style_widget()]
+        if self.bank.title:
+            blocks.append(widgets.HTML(f"<h4>{escape(self.bank.title)}</h4>"))
+        for number, question in enumerate(self.bank.questions, start=1):
+            radio = widgets.RadioButtons(options=[(c.text, c.id) for c in question.choices],
+                                         value=None, layout=widgets.Layout(width="auto"))
+            button = widgets.Button(description=t("quiz.check"), button_style="primary")
+            button.on_click(lambda _button, qid=question.id: self.check(qid))
+            feedback = widgets.HTML()
+            feedback.add_class("quiz-feedback")
+            self.radios[question.id] = radio
+            self.check_buttons[question.id] = button
+            self.feedback_html[question.id] = feedback
+            prompt = widgets.HTML(
+                f"<b>{escape(t('quiz.question_number', number=number))}</b> "
+                f"{escape(question.prompt)}")
+            block = widgets.VBox([prompt, radio, button, feedback])
+            block.add_class("quiz-question")
+            blocks.append(block)
+        self.score_html = widgets.HTML()
+        self.score_html.add_class("quiz-score")
+        self.reset_button = widgets.Button(description=t("quiz.reset"), icon="undo")
+        self.reset_button.on_click(lambda _button: self.reset())
+        blocks.append(widgets.HBox([self.score_html, self.reset_button]))
+        self.widget = widgets.VBox(blocks)
+        self.widget.add_class("quiz")
+        self._show_score()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def score(self) -> Score:
+        return score(self.bank, self.first_answers)
+
+    def check(self, question_id: str) -> Feedback | None:
+        """Grade the picked choice of one question and show why; None when nothing is picked."""
+        picked = self.radios[question_id].value
+        html = self.feedback_html[question_id]
+        if picked is None:
+            self.feedback.pop(question_id, None)
+            html.value = f'<div class="error">{escape(t("quiz.pick_first"))}</div>'
+            return None
+        result = grade(self.bank.question(question_id), picked)
+        self.first_answers.setdefault(question_id, picked)
+        self.feedback[question_id] = result
+        if result.correct:
+            html.value = (f'<div class="ok"><b>{escape(t("quiz.right"))}</b> '
+                          f'{escape(t("quiz.explanation"))}{escape(result.reason)}</div>')
+        else:
+            html.value = (f'<div class="error"><b>{escape(t("quiz.wrong"))}</b> '
+                          f'{escape(t("quiz.why_wrong"))}{escape(result.reason)}</div>')
+        self._show_score()
+        return result
+
+    def reset(self) -> None:
+        """Clear every answer, so the quiz can be taken again."""
+        self.first_answers.clear()
+        self.feedback.clear()
+        for question_id, radio in self.radios.items():
+            radio.value = None
+            self.feedback_html[question_id].value = ""
+        self._show_score()
+
+    def _show_score(self) -> None:
+        current = self.score
+        self.score_html.value = escape(t("quiz.score", right=current.right, total=current.total,
+                                         answered=current.answered))
