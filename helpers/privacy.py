@@ -19,7 +19,10 @@ MOBILE = re.compile(r"(?<![\d*])(1[3-9]\d)(\d{4})(\d{4})(?![\d*])")
 VIRTUAL = re.compile(r"(?<![\d*])(1[3-9]\d)(\d{4})(\d{4})-(\d{3,6})(?!\d)")
 ID_CARD = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
 # A name after the words staff paste with it: 收件人：张三, 买家 李四.
-LABELLED_NAME = re.compile(r"(收件人|收货人|联系人|买家|姓名)[:：\s]*([\u4e00-\u9fa5]{2,4})")
+# The separator is required, so "买家寄回商品" is not read as a name.
+LABELLED_NAME = re.compile(
+    r"(收件人|收货人|联系人|买家|姓名)(?:[:：]\s*|\s+)([\u4e00-\u9fa5]{2,4})(?![\u4e00-\u9fa5*])"
+)
 # The street part of an address: from a district/county/town to a number.
 STREET = re.compile(
     r"([\u4e00-\u9fa5]{1,8}(?:区|县|镇|乡|街道))"
