@@ -1,0 +1,350 @@
+"""The two apps of lesson 02 (未发货仅退款): the shop's days, and the race case.
+
+`ShopDayApp` runs the seeded days (`helpers.unshipped.run_days`) with the strategy switched as
+the trainee sets it and keeps every run, so runs of the same orders stand side by side.
+`RaceApp` is one order whose parcel goes to the courier a minute after the refund request; the
+engine decides what each click does. Both keep their state on the app, so a test drives them
+without a browser:
+
+    days = ShopDayApp(auto_on=False)
+    days.run_button.click(); days.strategy.value = True; days.run_button.click()
+    days.runs[-1].report.merchant_clicks < days.runs[-2].report.merchant_clicks   # True
+
+    race = RaceApp()
+    race.button("同意仅退款").click()          # refused: race.ok is False, nothing changed
+    race.button("取消发货").click(); race.button("同意仅退款").click()
+    race.verdict.key                           # "clean"
+
+Browser contract: the days' summary has the CSS class `day-summary`, their table `day-table`;
+the race's state `race-state`, its message `race-message`, its action buttons `race-action`
+(description = the move's label), its log `race-log`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from html import escape
+
+import ipywidgets as widgets
+
+from ..codes import MerchantAction, Stage, Status
+from ..machine import ActionNotAllowed, Case, Desk, Event, Move
+from ..model import load_products, yuan
+from ..policy import Policy, load_policy
+from ..scenarios import step, trail
+from ..simulate import Staff
+from ..strings import t
+from ..unshipped import (
+    RACE_GAP,
+    RACE_MOVES,
+    RUNS_KEPT,
+    STRATEGY,
+    DayRun,
+    DaySettings,
+    Verdict,
+    difference_text,
+    latest_difference,
+    race_verdict,
+    run_days,
+    run_detail,
+    start_race,
+    summary,
+    table,
+)
+from .style import style_widget
+
+CSS = """
+.unshipped { font-family: var(--jp-ui-font-family), "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif;
+  color: var(--jp-ui-font-color1); }
+.unshipped-title { font-weight: bold; margin: 4px 0; }
+.unshipped-muted { color: var(--jp-ui-font-color2); font-size: 0.9em; }
+.day-summary div, .race-state > div, .race-message div { padding: 4px 8px; margin: 2px 0; }
+.day-summary, .race-state { border-left: 4px solid var(--jp-brand-color1);
+  background: var(--jp-layout-color2); }
+.day-table table { border-collapse: collapse; font-size: 0.9em; }
+.day-table th, .day-table td, .race-log th, .race-log td {
+  border-bottom: 1px solid var(--jp-border-color2); padding: 2px 10px; text-align: left; }
+.day-table td.latest, .day-table th.latest { background: var(--jp-layout-color2); font-weight: bold; }
+.race-log table { border-collapse: collapse; font-size: 0.9em; }
+.unshipped .ok { color: var(--jp-success-color1); }
+.unshipped .error { color: var(--jp-error-color1); }
+.race-message div { border: 1px solid var(--jp-border-color2); background: var(--jp-layout-color1); }
+"""
+
+LABEL_STYLE = {"description_width": "initial"}
+SLIDER_WIDTH = "460px"  # a long Chinese label still leaves the slider its track
+
+
+def _div(css_class: str, text: str) -> str:
+    return f'<div class="{css_class}">{escape(text)}</div>'
+
+
+def _clock(at: datetime) -> str:
+    return at.strftime("%H:%M")
+
+
+def _style() -> widgets.HTML:
+    return widgets.HTML(f"<style>{CSS}</style>")
+
+
+class ShopDayApp:
+    """Switch 未发货仅退款 and the staff's capacity, run the days, compare the runs."""
+
+    def __init__(self, *, auto_on: bool | None = None, seed: int = 7, days: int = 1,
+                 staff: Staff | None = None, policy: Policy | None = None) -> None:
+        self.policy = policy or load_policy()
+        staff = staff or Staff()
+        self.runs: list[DayRun] = []
+        self.summary_lines: list[str] = []  # what the summary says, as plain text
+
+        self.strategy = widgets.ToggleButtons(
+            options=[(t("unshipped.on"), True), (t("unshipped.off"), False)],
+            value=self.policy.is_on(STRATEGY) if auto_on is None else auto_on,
+            description=t("unshipped.strategy"),
+            style={"description_width": "initial", "button_width": "64px"})
+        self.every_hours = widgets.IntSlider(value=staff.every_hours, min=1, max=8,
+                                             description=t("unshipped.every_hours"), style=LABEL_STYLE,
+                                             layout=widgets.Layout(width=SLIDER_WIDTH))
+        self.cases_per_look = widgets.IntSlider(value=staff.cases_per_look, min=2, max=40,
+                                                description=t("unshipped.cases_per_look"),
+                                                style=LABEL_STYLE, layout=widgets.Layout(width=SLIDER_WIDTH))
+        self.days = widgets.Dropdown(options=[(t("unshipped.days_option", days=n), n) for n in (1, 2, 3)],
+                                     value=days, description=t("unshipped.days"), style=LABEL_STYLE,
+                                     layout=widgets.Layout(width="200px"))
+        self.seed = widgets.BoundedIntText(value=seed, min=0, max=9999, description=t("unshipped.seed"),
+                                           style=LABEL_STYLE)
+        self.run_button = widgets.Button(description=t("unshipped.run"), button_style="primary",
+                                         icon="play")
+        self.run_both_button = widgets.Button(description=t("unshipped.run_both"), icon="columns",
+                                              layout=widgets.Layout(width="auto"))
+        self.clear_button = widgets.Button(description=t("unshipped.clear"), icon="trash")
+        self.summary_html = widgets.HTML()
+        self.summary_html.add_class("day-summary")
+        self.table_html = widgets.HTML()
+        self.table_html.add_class("day-table")
+
+        self.run_button.on_click(lambda _button: self.run())
+        self.run_both_button.on_click(lambda _button: self.run_both())
+        self.clear_button.on_click(lambda _button: self.clear())
+
+        deadline = self.policy.deadline_for(Status.AWAIT_MERCHANT)
+        note = t("unshipped.rules_note", hours=f"{deadline.hours:g}") if deadline else ""
+        self.widget = widgets.VBox([
+            style_widget(), _style(),
+            widgets.HTML(_div("unshipped-title", t("unshipped.day_title"))),
+            self.strategy,
+            widgets.HBox([self.every_hours, self.cases_per_look],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.days, self.seed], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.run_button, self.run_both_button, self.clear_button]),
+            widgets.HTML(_div("unshipped-muted", note)),
+            self.summary_html,
+            self.table_html,
+        ])
+        self.widget.add_class("unshipped")
+        self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def settings(self) -> DaySettings:
+        """The days as the widgets set them now."""
+        staff = Staff(every_hours=self.every_hours.value, cases_per_look=self.cases_per_look.value)
+        return DaySettings(auto_on=self.strategy.value, seed=self.seed.value, days=self.days.value,
+                           staff=staff)
+
+    def run(self) -> DayRun:
+        """Run the days with the current settings and add them as a new column."""
+        run = run_days(self.settings, self.policy)
+        self.runs.append(run)
+        self.refresh()
+        return run
+
+    def run_both(self) -> None:
+        """The same orders and staff once with the strategy off, once on."""
+        settings = self.settings
+        for auto_on in (False, True):
+            self.runs.append(run_days(DaySettings(auto_on, settings.seed, settings.days, settings.staff),
+                                      self.policy))
+        self.refresh()
+
+    def clear(self) -> None:
+        self.runs.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw the summary and the table from `runs` (the only source of what is shown)."""
+        if not self.runs:
+            self.summary_lines = [t("unshipped.empty")]
+            self.summary_html.value = _div("", self.summary_lines[0])
+            self.table_html.value = ""
+            return
+        number = len(self.runs)
+        found = latest_difference(self.runs)
+        compared = t("unshipped.not_comparable") if found is None \
+            else difference_text(found[1], found[0] + 1)
+        self.summary_lines = [summary(self.runs[-1], number), compared]
+        self.summary_html.value = _div("", self.summary_lines[0]) \
+            + _div("unshipped-muted" if found is None else "ok", compared)
+
+        shown = self.runs[-RUNS_KEPT:]
+        first = number - len(shown) + 1
+        rows = table(shown, first_number=first)
+        last = len(rows[0]) - 1
+
+        def cells(row: list[str], tag: str) -> str:
+            return "".join(f'<{tag}{" class=latest" if i == last else ""}>{escape(v)}</{tag}>'
+                           for i, v in enumerate(row))
+
+        details = [""] + [run_detail(run) for run in shown]
+        html = [f"<tr>{cells(rows[0], 'th')}</tr>",
+                f'<tr class="unshipped-muted">{cells(details, "td")}</tr>']
+        html += [f"<tr>{cells(row, 'td')}</tr>" for row in rows[1:]]
+        self.table_html.value = f"<table>{''.join(html)}</table>"
+
+
+class RaceApp:
+    """One order: the refund request arrives as the parcel is handed to the courier."""
+
+    def __init__(self, *, auto_on: bool = False, policy: Policy | None = None) -> None:
+        self.policy = policy or load_policy()
+        self.auto_box = widgets.Checkbox(value=auto_on, description=t("unshipped.race_auto"),
+                                         indent=False)
+        self.restart_button = widgets.Button(description=t("unshipped.race_restart"), icon="refresh")
+        self.story_html = widgets.HTML()
+        self.order_html = widgets.HTML()
+        self.state_html = widgets.HTML()
+        self.state_html.add_class("race-state")
+        self.message_html = widgets.HTML()
+        self.message_html.add_class("race-message")
+        self.log_html = widgets.HTML()
+        self.log_html.add_class("race-log")
+        self.buttons: dict[Move, widgets.Button] = {}
+        rows = []
+        for group, moves in RACE_MOVES.items():
+            for move in moves:
+                button = widgets.Button(description=move.label, layout=widgets.Layout(width="auto"))
+                button.add_class("race-action")
+                button.on_click(lambda _button, move=move: self.act(move))
+                self.buttons[move] = button
+            rows.append(widgets.HTML(_div("unshipped-muted", t(group))))
+            rows.append(widgets.HBox([self.buttons[m] for m in moves],
+                                     layout=widgets.Layout(flex_flow="row wrap")))
+
+        self.auto_box.observe(lambda _change: self.restart(), names="value")
+        self.restart_button.on_click(lambda _button: self.restart())
+
+        self.widget = widgets.VBox([
+            style_widget(), _style(),
+            widgets.HTML(_div("unshipped-title", t("unshipped.race_title"))),
+            widgets.HBox([self.auto_box, self.restart_button]),
+            self.story_html, self.order_html, self.state_html,
+            *rows,
+            self.message_html,
+            widgets.HTML(_div("unshipped-muted", t("unshipped.log"))),
+            self.log_html,
+        ])
+        self.widget.add_class("unshipped")
+
+        self.desk: Desk
+        self.case_id = ""
+        self.handover_refusal = ""
+        self.ok: bool | None = None
+        self.message = ""
+        self.restart()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- reading
+
+    @property
+    def case(self) -> Case:
+        return self.desk.cases[self.case_id]
+
+    @property
+    def verdict(self) -> Verdict:
+        return race_verdict(self.desk, self.case_id)
+
+    def button(self, label: str) -> widgets.Button:
+        """The action button whose description is `label` (e.g. "取消发货")."""
+        for move, button in self.buttons.items():
+            if move.label == label:
+                return button
+        raise KeyError(label)
+
+    # -- acting
+
+    def restart(self) -> None:
+        """A fresh race, with the strategy as the checkbox says."""
+        race = start_race(self.auto_box.value, self.policy)
+        self.desk, self.case_id, self.handover_refusal = race.desk, race.case_id, race.handover_refusal
+        self.ok = True
+        self.message = t("unshipped.race_started")
+        self.refresh()
+
+    def act(self, move: Move) -> bool:
+        """Make `move`; False (and the engine's message, nothing changed) when it is refused."""
+        try:
+            recorded = step(self.desk, self.case_id, move)
+        except ActionNotAllowed as error:
+            self.ok = False
+            self.message = t("unshipped.race_refused", message=error)
+        else:
+            self.ok = True
+            done = "unshipped.race_done" if isinstance(move, MerchantAction) else "unshipped.race_happened"
+            self.message = " ".join([t(done, move=move.label),
+                                     *self._assistant_notes(recorded)])
+        self.refresh()
+        return bool(self.ok)
+
+    def _assistant_notes(self, events: Iterable[Event]) -> list[str]:
+        return [t("unshipped.race_assistant", move=e.move.label, kind=e.auto.label)
+                for e in events if e.auto is not None]
+
+    # -- showing
+
+    def refresh(self) -> None:
+        """Redraw everything from the desk."""
+        case = self.case
+        state = self.desk.orders[case.order_id]
+        order = state.order
+        request_at, handover_at = _clock(case.opened_at), _clock(case.opened_at + RACE_GAP)
+        if self.handover_refusal:
+            story = t("unshipped.race_story_on", request=request_at, handover=handover_at,
+                      kind=case.auto.label if case.auto else "", refusal=self.handover_refusal)
+        else:
+            story = t("unshipped.race_story_off", request=request_at, handover=handover_at)
+        self.story_html.value = _div("", story)
+        product = load_products()[order.product_id]
+        self.order_html.value = _div("unshipped-muted", t(
+            "unshipped.race_order", order=order.id, product=product.name, paid=yuan(order.paid_fen),
+            buyer=order.buyer, phone=order.buyer_phone))
+
+        if state.parcel is not None:
+            parcel = state.parcel.label
+        elif state.stage is Stage.UNSHIPPED:
+            parcel = t("unshipped.race_parcel_home")
+        else:
+            parcel = t("unshipped.race_no_parcel")
+        verdict = self.verdict
+        css = {True: "ok", False: "error", None: ""}[verdict.good]
+        self.state_html.value = "".join([
+            _div("", t("unshipped.race_stage", stage=state.stage.label, parcel=parcel,
+                       intercept=t("unshipped.race_yes") if state.intercept_requested
+                       else t("unshipped.race_no"))),
+            _div("", t("unshipped.race_case", case=case.id, type=case.type.label,
+                       status=case.status.label, refunded=yuan(case.refunded_fen))),
+            _div(css, verdict.text),
+        ])
+        self.message_html.value = _div("ok" if self.ok else "error", self.message)
+
+        rows = "".join(
+            f"<tr><td>{_clock(m.event.at)}</td><td>{escape(m.event.actor.label)}</td>"
+            f"<td>{escape(m.event.move.label)}</td><td>{escape(m.status.label)}</td></tr>"
+            for m in trail(self.desk, self.case_id))
+        head = "".join(f"<th>{escape(t(k))}</th>" for k in (
+            "unshipped.log_time", "unshipped.log_actor", "unshipped.log_move", "unshipped.log_status"))
+        self.log_html.value = f"<table><tr>{head}</tr>{rows}</table>"
