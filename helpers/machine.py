@@ -451,7 +451,7 @@ class Desk:
             if move is ParcelState.SIGNED_BY_BUYER and case.type is T.SHIPPED_REFUND:
                 # The buyer took the parcel after all: the refund request becomes a return.
                 case = replace(case, type=T.RETURN_REFUND, refusal_agreed=False,
-                               answered_at=None, answered_by=None)
+                               answered_at=None, answered_by=None, auto=None)
                 cases[case.id] = self._with_deadline(case, event.at)
             elif case.refusal_agreed and move in PARCEL_STATES_GOODS_COMING_BACK:
                 # 拒签后退款: the goods are on their way back, so the refund may go now.

@@ -122,6 +122,7 @@ def test_buyer_signs_after_all_and_the_case_becomes_a_return(policy, suppliers):
     shop.event(ParcelState.SIGNED_BY_BUYER)
     assert shop.case.type is AfterSaleType.RETURN_REFUND
     assert shop.case.status is Status.AWAIT_MERCHANT and shop.case.refunded_fen == 0
+    assert shop.case.auto is None  # the assistant's 拒签后退款 no longer applies to a return
     assert shop.desk.orders["O1"].stage is Stage.RECEIVED
 
 
