@@ -35,7 +35,7 @@ STREET = re.compile(
 class Finding:
     """One piece of personal data found in a text."""
 
-    kind: str  # "phone", "virtual_phone", "id_card", "name", "address"
+    kind: str  # "phone", "id_card", "name", "address"
     start: int
     end: int
     text: str
@@ -69,19 +69,21 @@ def mask_street(street: str) -> str:
 
 
 def find_personal_data(text: str) -> list[Finding]:
-    """Every phone, virtual number, ID number, labelled name and street address in `text`."""
+    """Every phone, ID number, labelled name and street address in `text`."""
     found: list[Finding] = []
 
     def add(kind: str, start: int, end: int, masked: str) -> None:
         if not any(f.start < end and start < f.end for f in found):
             found.append(Finding(kind, start, end, text[start:end], masked))
 
-    for match in VIRTUAL.finditer(text):
-        add("virtual_phone", *match.span(), mask_phone(match[0]))
+    # A platform virtual number is what the supplier may be given (it expires), so it is
+    # claimed first, to keep its host part from being read as a mobile, and not reported.
+    virtual = [match.span() for match in VIRTUAL.finditer(text)]
     for match in ID_CARD.finditer(text):
         add("id_card", *match.span(), f"{match[1][:3]}***********{match[3][-1]}")
     for match in MOBILE.finditer(text):
-        add("phone", *match.span(), mask_phone(match[0]))
+        if not any(start <= match.start() < end for start, end in virtual):
+            add("phone", *match.span(), mask_phone(match[0]))
     for match in LABELLED_NAME.finditer(text):
         add("name", *match.span(2), mask_name(match[2]))
     for match in STREET.finditer(text):

@@ -30,6 +30,10 @@ def test_message_to_the_supplier_is_cleaned():
     assert "6912345678901234567" in cleaned  # the order number is what the supplier needs
 
 
+def test_a_virtual_number_may_go_to_the_supplier():
+    assert find_personal_data(f"请联系买家虚拟号 {PHONE}-7576") == []
+
+
 def test_masked_values_are_not_found_again():
     assert find_personal_data("买家 138****5678 已脱敏") == []
 
