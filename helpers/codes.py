@@ -1,4 +1,4 @@
-"""The platform's after-sale codes as Enums that carry their Chinese label.
+"""The platform's after-sale codes as Enums that carry their label.
 
 Codes follow the 抖店开放平台 after-sale APIs as public SDKs show them (see
 shared/reference/platform-facts.md, sections A1-A5). Where the course needs a value the
@@ -9,15 +9,28 @@ from __future__ import annotations
 
 from enum import Enum
 
+from . import strings
+
 
 class Labeled(Enum):
-    """An Enum whose value is the platform code and which knows its Chinese label."""
+    """An Enum whose value is the platform code and which knows its label.
 
-    def __new__(cls, code: object, label: str) -> Labeled:
+    `zh` is the platform's own Chinese name (what the back office and exports show, and what
+    data files refer to); `label` is what the trainee reads, in the current language: in a
+    language other than zh-CN it comes from the catalog key `codes.<Enum>.<MEMBER>`.
+    """
+
+    def __new__(cls, code: object, zh: str) -> Labeled:
         member = object.__new__(cls)
         member._value_ = code
-        member.label = label
+        member.zh = zh
         return member
+
+    @property
+    def label(self) -> str:
+        if strings.get_language() == strings.DEFAULT_LANGUAGE:
+            return self.zh
+        return strings.lookup(f"codes.{type(self).__name__}.{self.name}") or self.zh
 
     @property
     def code(self) -> object:
@@ -25,8 +38,9 @@ class Labeled(Enum):
 
     @classmethod
     def from_label(cls, label: str) -> Labeled:
+        """The member named `label`: the platform's Chinese name, or the current language's."""
         for member in cls:
-            if member.label == label:
+            if label in (member.zh, member.label):
                 return member
         raise KeyError(label)
 

@@ -59,6 +59,11 @@ def get_language() -> str:
     return _language
 
 
+def lookup(key: str) -> str | None:
+    """The text for `key` in the current language, or None when that language lacks it."""
+    return catalog(_language).get(key)
+
+
 def t(key: str, **params: object) -> str:
     """The text for `key` in the current language, with `{placeholders}` filled in."""
     text = catalog(_language).get(key)
