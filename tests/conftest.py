@@ -14,6 +14,14 @@ settings.register_profile(
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def progress_folder(tmp_path_factory):
+    """Quizzes and the capstone record progress: never into the real user folder in tests."""
+    folder = tmp_path_factory.mktemp("progress")
+    os.environ["DOUDIAN_COURSE_PROGRESS"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def policy():
     from helpers import load_policy

@@ -76,3 +76,35 @@ def test_a_perfect_run_and_reset(app):
 def test_it_takes_a_bank_object_too():
     bank = load_bank("00_start_here")
     assert QuizApp(bank).bank is bank
+
+
+def test_a_finished_quiz_is_kept_and_a_reset_clears_it(tmp_path):
+    from helpers.progress import ProgressStore
+    from helpers.ui.quiz import QuizApp
+
+    store = ProgressStore("小林", tmp_path)
+    app = QuizApp("01_aftersales_basics", store=store)
+    for question in app.bank.questions:
+        app.radios[question.id].value = question.answer
+        app.check(question.id)
+    kept = store.load()
+    assert app.recorded and "01_aftersales_basics" in kept.lessons_done
+    assert kept.quizzes["01_aftersales_basics"].last == app.score.total
+    app.reset()
+    assert "01_aftersales_basics" not in store.load().quizzes
+
+
+def test_a_corrupt_progress_file_costs_a_message_not_the_quiz(tmp_path):
+    from helpers.progress import ProgressStore
+    from helpers.ui.quiz import QuizApp
+
+    store = ProgressStore("小林", tmp_path)
+    store.mark_done("00_start_here")
+    store.path.write_text("{ not json", encoding="utf-8")
+    app = QuizApp("00_start_here", store=store)
+    for question in app.bank.questions:
+        app.radios[question.id].value = question.answer
+        app.check(question.id)
+    assert app.score.right == app.score.total
+    assert "改名保存" in app.progress_html.value or "corrupt" in app.progress_html.value
+    assert list(tmp_path.glob("*.corrupt-*.json"))

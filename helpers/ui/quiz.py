@@ -7,26 +7,37 @@
     app.score                                       # Score(lesson=..., right=1, total=8, answered=1)
 
 A question counts by the first answer checked; later tries still get feedback, so a trainee
-learns from a wrong pick without the score being gamed. Browser contract: the container has
+learns from a wrong pick without the score being gamed. When every question has an answer the
+score goes into the trainee's progress file (lesson done, best and last score); the reset
+button clears the quiz here and in that file. Browser contract: the container has
 the CSS class `quiz`, each feedback area the class `quiz-feedback`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from typing import TypeVar
 
 import ipywidgets as widgets
 
+from ..progress import Progress, ProgressError, ProgressStore
+from ..progress import store as default_store
 from ..quiz import Bank, Feedback, Score, grade, load_bank, score
 from ..strings import t
 from .style import style_widget
+
+T = TypeVar("T")
 
 
 class QuizApp:
     """One lesson's quiz; its answers and score live on the app."""
 
-    def __init__(self, bank: Bank | str) -> None:
+    def __init__(self, bank: Bank | str, *, store: ProgressStore | None = None,
+                 record: bool = True) -> None:
         self.bank = load_bank(bank) if isinstance(bank, str) else bank
+        self.store = store or (default_store() if record else None)
+        self.recorded = False
         self.radios: dict[str, widgets.RadioButtons] = {}
         self.check_buttons: dict[str, widgets.Button] = {}
         self.feedback_html: dict[str, widgets.HTML] = {}
@@ -56,7 +67,10 @@ class QuizApp:
         self.score_html.add_class("quiz-score")
         self.reset_button = widgets.Button(description=t("quiz.reset"), icon="undo")
         self.reset_button.on_click(lambda _button: self.reset())
+        self.progress_html = widgets.HTML()
+        self.progress_html.add_class("quiz-progress")
         blocks.append(widgets.HBox([self.score_html, self.reset_button]))
+        blocks.append(self.progress_html)
         self.widget = widgets.VBox(blocks)
         self.widget.add_class("quiz")
         self._show_score()
@@ -86,16 +100,45 @@ class QuizApp:
             html.value = (f'<div class="error"><b>{escape(t("quiz.wrong"))}</b> '
                           f'{escape(t("quiz.why_wrong"))}{escape(result.reason)}</div>')
         self._show_score()
+        self._record_if_complete()
         return result
 
     def reset(self) -> None:
-        """Clear every answer, so the quiz can be taken again."""
+        """Clear every answer, here and in the progress file, so the quiz can be taken again."""
         self.first_answers.clear()
         self.feedback.clear()
         for question_id, radio in self.radios.items():
             radio.value = None
             self.feedback_html[question_id].value = ""
+        self.recorded = False
+        self.progress_html.value = ""
+        if self.store is not None:
+            self._keep(lambda: self.store.reset_quiz(self.bank.lesson))
         self._show_score()
+
+    def _record_if_complete(self) -> None:
+        current = self.score
+        if self.store is None or self.recorded or current.answered < current.total:
+            return
+
+        def write() -> Progress:
+            self.store.record_quiz(self.bank.lesson, current.right, current.total)
+            return self.store.mark_done(self.bank.lesson)
+
+        kept = self._keep(write)
+        if kept is not None:
+            self.recorded = True
+            notices = "".join(f'<div class="error">{escape(n)}</div>' for n in kept.notices)
+            self.progress_html.value = notices + f'<div class="ok">{escape(t("quiz.saved"))}</div>'
+
+    def _keep(self, write: Callable[[], T]) -> T | None:
+        """Write to the progress file; a file that cannot be written costs a message, not the quiz."""
+        try:
+            return write()
+        except (ProgressError, OSError) as error:
+            self.progress_html.value = (
+                f'<div class="error">{escape(t("quiz.not_saved", reason=str(error)))}</div>')
+            return None
 
     def _show_score(self) -> None:
         current = self.score

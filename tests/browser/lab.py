@@ -174,6 +174,8 @@ class LabServer:
             JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
             JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
             PYTHONUNBUFFERED="1",
+            # The lessons record quiz progress: keep it in this test's folder.
+            DOUDIAN_COURSE_PROGRESS=str(self.workdir / "progress"),
         )
         command = [
             sys.executable, "-m", "jupyterlab",
