@@ -46,21 +46,21 @@ class QuizError(Exception):
     """A quiz bank is missing or malformed; the message names the file and the question."""
 
 
-def _label(member: Labeled | None) -> str:
-    return member.label if member is not None else ""
+def _name(member: Labeled | None) -> str:
+    return member.zh if member is not None else ""
 
 
-# What a scenario's `ask` may name, and how the outcome answers it (labels, so a choice's
-# value reads as what the trainee sees).
+# What a scenario's `ask` may name, and how the outcome answers it: by the platform's Chinese
+# name, as the banks (course content, in Chinese) write their choices.
 ASKS: dict[str, Callable[[Outcome], object]] = {
-    "status": lambda o: o.status.label,
-    "type": lambda o: o.type.label,
+    "status": lambda o: o.status.zh,
+    "type": lambda o: o.type.zh,
     "refunded": lambda o: yuan(o.refunded_fen),
-    "auto": lambda o: _label(o.auto),
+    "auto": lambda o: _name(o.auto),
     "accepted": lambda o: o.accepted,
-    "refused": lambda o: _label(o.refused),
+    "refused": lambda o: _name(o.refused),
     "missed_deadline": lambda o: o.missed_deadline,
-    "possible": lambda o: [m.label for m in o.possible],
+    "possible": lambda o: [m.zh for m in o.possible],
 }
 
 

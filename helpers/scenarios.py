@@ -56,12 +56,12 @@ PLAYABLE_ORDER_EVENTS = (OrderEvent.HANDED_TO_COURIER,)
 
 
 def parse_move(move: Move | str) -> Move:
-    """A move, or its Chinese label (e.g. "同意退货申请"), as a move."""
+    """A move, or its name (the platform's Chinese, e.g. "同意退货申请", or the shown label)."""
     if not isinstance(move, str):
         return move
     for kind in (*MOVE_KINDS, OrderEvent):
         for member in kind:
-            if member.label == move:
+            if move in (member.zh, member.label):
                 return member
     raise KeyError(move)
 

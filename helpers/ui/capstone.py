@@ -33,6 +33,7 @@ from ..certificate import write_certificate
 from ..progress import ProgressError, ProgressStore
 from ..progress import store as default_store
 from ..strings import t
+from .base import App, div
 from .style import style_widget
 
 LESSON = "07_capstone_shift"
@@ -74,9 +75,6 @@ CSS = """
 """
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
-
 
 def report_html(report: Report, clock: bool) -> str:
     """The shift report as HTML (formatting only: every figure comes from `report`)."""
@@ -87,18 +85,18 @@ def report_html(report: Report, clock: bool) -> str:
                    for s in report.by_lesson)
     lost = [t("capstone.report_lost_item", title=v.request_title, ask=t(f"capstone.ask_kind_{v.ask}"),
               reason=v.reason) for v in report.lost] or [t("capstone.report_lost_none")]
-    clock_line = _div("capstone-muted", t("capstone.report_clock", start=report.started.strftime("%H:%M"),
+    clock_line = div("capstone-muted", t("capstone.report_clock", start=report.started.strftime("%H:%M"),
                                           end=report.ended.strftime("%H:%M"))) if clock else ""
     return (
         f"<h4>{escape(t('capstone.report_title', title=report.title))}</h4>"
-        + _div("passed" if report.passed else "failed", score)
+        + div("passed" if report.passed else "failed", score)
         + f"<table><tr><th>{escape(t('capstone.report_lesson'))}</th>"
         f"<th>{escape(t('capstone.report_points'))}</th></tr>{rows}</table>"
         f"<h4>{escape(t('capstone.report_lost_title'))}</h4>"
         f"<ul>{''.join(f'<li>{escape(item)}</li>' for item in lost)}</ul>{clock_line}")
 
 
-class CapstoneApp:
+class CapstoneApp(App):
     """The 结业实战 shift as widgets; the shift itself is `self.shift`."""
 
     def __init__(self, script: Script | str = DEFAULT_SCRIPT, *, clock: bool = False,
@@ -159,7 +157,7 @@ class CapstoneApp:
         self.widget = widgets.VBox([
             style_widget(), widgets.HTML(f"<style>{CSS}</style>"),
             widgets.HTML(f"<h3>{escape(self.script.title)}</h3>"
-                         + _div("capstone-muted", self.script.note)),
+                         + div("capstone-muted", self.script.note)),
             widgets.HBox([self.clock_box, self.restart_button]),
             suppliers, self.counter_html, self.request_html, self.asks_box,
             widgets.HBox([self.submit_button, self.next_button]),
@@ -167,9 +165,6 @@ class CapstoneApp:
         ])
         self.widget.add_class("capstone")
         self.restart()
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     # -- reading
 
@@ -214,7 +209,7 @@ class CapstoneApp:
         for radio in self.radios.values():
             radio.disabled = True
         self.feedback_html.value = "".join(
-            _div("ok" if v.correct else "error",
+            div("ok" if v.correct else "error",
                  f"{t(f'capstone.ask_kind_{v.ask}')}：{v.reason}") for v in verdicts)
         self.submit_button.disabled = True
         self._show_counter()
@@ -246,28 +241,28 @@ class CapstoneApp:
             except ProgressError as error:
                 notes.append(t("capstone.not_recorded", error=error))
         self.message = " ".join(notes)
-        self.message_html.value = _div("capstone-muted", self.message)
+        self.message_html.value = div("capstone-muted", self.message)
         if self.report.passed:
             self.certificate_box.layout.display = "flex"
 
     def make_certificate(self) -> Path | None:
         """Write the certificate (after a pass, with a name); shows its path and a download link."""
         if self.report is None or not self.report.passed:
-            self.certificate_html.value = _div("error", t("capstone.certificate_not_passed"))
+            self.certificate_html.value = div("error", t("capstone.certificate_not_passed"))
             return None
         name = self.name_text.value.strip()
         if not name:
-            self.certificate_html.value = _div("error", t("capstone.certificate_need_name"))
+            self.certificate_html.value = div("error", t("capstone.certificate_need_name"))
             return None
         try:
             self.certificate_path = write_certificate(name, self.report, self.certificate_folder)
         except (OSError, ValueError) as error:
-            self.certificate_html.value = _div("error", str(error))
+            self.certificate_html.value = div("error", str(error))
             return None
         # The file may lie outside Lab's root, so the page also offers it as a download.
         data = base64.b64encode(self.certificate_path.read_bytes()).decode("ascii")
         self.certificate_html.value = (
-            _div("", t("capstone.certificate_written", path=self.certificate_path))
+            div("", t("capstone.certificate_written", path=self.certificate_path))
             + f'<a download="{escape(self.certificate_path.name)}" '
               f'href="data:text/html;charset=utf-8;base64,{data}">{escape(t("capstone.certificate_download"))}</a>')
         return self.certificate_path
@@ -276,7 +271,7 @@ class CapstoneApp:
 
     def _say(self, text: str) -> None:
         self.message = text
-        self.message_html.value = _div("error", text) if text else ""
+        self.message_html.value = div("error", text) if text else ""
 
     def _show_counter(self) -> None:
         total = len(self.shift.situations)
@@ -296,8 +291,8 @@ class CapstoneApp:
             return
         spec = situation.spec
         self.request_html.value = (
-            f"<h4>{escape(spec.title)}</h4>" + _div("story", spec.story)
-            + "".join(_div("fact", line) for line in self.shift.facts(situation)))
+            f"<h4>{escape(spec.title)}</h4>" + div("story", spec.story)
+            + "".join(div("fact", line) for line in self.shift.facts(situation)))
         self.radios = {}
         blocks = []
         for ask in situation.asks:
@@ -325,7 +320,7 @@ class CapstoneApp:
     def _supplier_table(self) -> str:
         shift = self.shift
         rows = "".join(
-            _div("", t("capstone.supplier_row", product_id=p.id, product=p.name,
+            div("", t("capstone.supplier_row", product_id=p.id, product=p.name,
                        supplier=shift.suppliers[p.supplier_id].name))
             for p in shift.products.values())
         return rows

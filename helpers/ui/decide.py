@@ -25,10 +25,11 @@ from ..decide import BuyerAsk, Decision, PathStep, Situation, decide
 from ..model import Product, Supplier, load_products, load_suppliers, yuan
 from ..policy import Policy, Strategy, load_policy
 from ..strings import t
+from .base import App
 from .practice import practice_style
 
 
-class DecideApp:
+class DecideApp(App):
     """Pick the order's situation; the engine's path, step by step."""
 
     def __init__(self, stage: Stage = Stage.SHIPPED, ask: BuyerAsk = BuyerAsk.REFUND, *,
@@ -68,9 +69,6 @@ class DecideApp:
         self.widget.add_class("practice")
         self.decision: Decision
         self.show()
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     @property
     def situation(self) -> Situation:

@@ -16,7 +16,7 @@ description, the message area the class `explorer-message`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape
 
 import ipywidgets as widgets
@@ -31,11 +31,12 @@ from ..codes import (
     ParcelState,
 )
 from ..diagram import state_diagram
-from ..machine import ActionNotAllowed, Case, Desk, Move, OrderEvent
+from ..machine import ActionNotAllowed, Desk, Move, OrderEvent
 from ..model import Supplier, load_products, load_suppliers, yuan
 from ..policy import Policy, Strategy, load_policy
 from ..scenarios import SAMPLE_ORDER, candidate_moves, possible_moves, start_case, step, trail
 from ..strings import t
+from .base import CaseApp, clock, div
 from .style import style_widget
 
 GROUPS: dict[type, str] = {
@@ -47,20 +48,14 @@ GROUPS: dict[type, str] = {
 }
 
 
-def _clock(at: datetime) -> str:
-    return at.strftime("%m-%d %H:%M")
-
 
 def _left(span: timedelta) -> str:
     minutes = max(int(span.total_seconds() // 60), 0)
     return t("explorer.left", hours=minutes // 60, minutes=minutes % 60)
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
 
-
-class ExplorerApp:
+class ExplorerApp(CaseApp):
     """One order, one after-sale case, every move as a button."""
 
     def __init__(self, type: AfterSaleType = AfterSaleType.RETURN_REFUND, *,
@@ -105,7 +100,7 @@ class ExplorerApp:
         self.widget = widgets.VBox([
             style_widget(),
             widgets.HBox([self.type_picker, self.restart_button]),
-            widgets.HTML(_div("explorer-group-title", t("explorer.strategies"))),
+            widgets.HTML(div("explorer-group-title", t("explorer.strategies"))),
             widgets.HBox(list(self.strategy_boxes.values()),
                          layout=widgets.Layout(flex_flow="row wrap")),
             self.address_picker,
@@ -115,9 +110,9 @@ class ExplorerApp:
             self.next_html,
             self.button_box,
             self.message_html,
-            widgets.HTML(_div("explorer-group-title", t("explorer.diagram"))),
+            widgets.HTML(div("explorer-group-title", t("explorer.diagram"))),
             self.diagram_html,
-            widgets.HTML(_div("explorer-group-title", t("explorer.log"))),
+            widgets.HTML(div("explorer-group-title", t("explorer.log"))),
             self.log_html,
         ])
         self.widget.add_class("explorer")
@@ -128,14 +123,7 @@ class ExplorerApp:
         self.message = ""
         self.restart()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
     # -- reading
-
-    @property
-    def case(self) -> Case:
-        return self.desk.cases[self.case_id]
 
     @property
     def strategies_on(self) -> list[Strategy]:
@@ -143,13 +131,6 @@ class ExplorerApp:
 
     def possible(self) -> list[Move]:
         return possible_moves(self.desk, self.case_id)
-
-    def button(self, label: str) -> widgets.Button:
-        """The action button whose description is `label` (e.g. "同意退货申请")."""
-        for move, button in self.buttons.items():
-            if move.label == label:
-                return button
-        raise KeyError(label)
 
     # -- acting
 
@@ -208,7 +189,7 @@ class ExplorerApp:
                 button.add_class("explorer-action")
                 button.on_click(lambda _button, move=move: self.act(move))
                 self.buttons[move] = button
-            rows.append(widgets.HTML(_div("explorer-group-title", t(key))))
+            rows.append(widgets.HTML(div("explorer-group-title", t(key))))
             rows.append(widgets.HBox([self.buttons[m] for m in group],
                                      layout=widgets.Layout(flex_flow="row wrap")))
         self.button_box.children = rows
@@ -219,10 +200,10 @@ class ExplorerApp:
         """Redraw every output from the desk (the only source of what is shown)."""
         case, order_state = self.case, self.desk.orders[self.order.id]
         product = load_products()[self.order.product_id]
-        self.order_html.value = _div("explorer-muted", t(
+        self.order_html.value = div("explorer-muted", t(
             "explorer.order", order=self.order.id, product=product.name,
             paid=yuan(self.order.paid_fen), buyer=self.order.buyer, phone=self.order.buyer_phone,
-            supplier=self.suppliers[self.order.supplier_id].name)) + _div("explorer-muted", t(
+            supplier=self.suppliers[self.order.supplier_id].name)) + div("explorer-muted", t(
                 "explorer.order_state", stage=order_state.stage.label,
                 parcel=order_state.parcel.label if order_state.parcel else t("explorer.no_parcel")))
 
@@ -235,7 +216,7 @@ class ExplorerApp:
         self.state_html.value = (
             f'<div>{escape(t("explorer.status"))}<span class="status">'
             f"{escape(case.status.label)}</span></div>"
-            + "".join(_div("", line) for line in lines))
+            + "".join(div("", line) for line in lines))
 
         now = self.desk.now or case.opened_at
         if not case.is_open:
@@ -243,25 +224,25 @@ class ExplorerApp:
         elif case.deadline is None:
             timing = t("explorer.no_deadline")
         else:
-            timing = t("explorer.deadline", deadline=_clock(case.deadline),
+            timing = t("explorer.deadline", deadline=clock(case.deadline),
                        left=_left(case.deadline - now))
-        self.clock_html.value = _div("", f'{t("explorer.clock", now=_clock(now))} · {timing}') \
-            + _div("explorer-muted", t("explorer.deadline_example"))
+        self.clock_html.value = div("", f'{t("explorer.clock", now=clock(now))} · {timing}') \
+            + div("explorer-muted", t("explorer.deadline_example"))
 
         possible = self.possible()
         for move, button in self.buttons.items():
             button.button_style = "primary" if move in possible else ""
-        self.next_html.value = _div("", t("explorer.next") + "、".join(m.label for m in possible)
+        self.next_html.value = div("", t("explorer.next") + "、".join(m.label for m in possible)
                                     if possible else t("explorer.next_none"))
 
         css = "ok" if self.ok else "error"
-        self.message_html.value = _div(css, self.message)
+        self.message_html.value = div(css, self.message)
 
         marks = trail(self.desk, self.case_id)
         path = [m.status for m in marks if m.type is case.type]
         self.diagram_html.value = state_diagram(case.type, current=case.status, path=path)
         rows = "".join(
-            f"<tr><td>{_clock(m.event.at)}</td><td>{escape(m.event.actor.label)}</td>"
+            f"<tr><td>{clock(m.event.at)}</td><td>{escape(m.event.actor.label)}</td>"
             f"<td>{escape(m.event.move.label)}</td><td>{escape(m.status.label)}</td></tr>"
             for m in marks)
         head = "".join(f"<th>{escape(t(k))}</th>" for k in (

@@ -25,7 +25,7 @@ did), `queue-summary` (handled / auto / missed); `address-result`, `address-scor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape
 
 import ipywidgets as widgets
@@ -47,6 +47,7 @@ from ..model import Address, Product, Supplier, load_products, load_suppliers, y
 from ..policy import Policy, load_policy
 from ..privacy import mask_text
 from ..strings import t
+from .base import App, clock, div
 from .style import style_widget
 
 CLOCK_STEPS = (1, 4, 12, 24)  # hours the trainee can move the simulated clock at a time
@@ -87,39 +88,27 @@ def practice_style() -> widgets.VBox:
     return widgets.VBox([style_widget(), widgets.HTML(f"<style>{CSS}</style>")])
 
 
-def _clock(at: datetime) -> str:
-    return at.strftime("%m-%d %H:%M")
-
 
 def _left(span: timedelta) -> str:
     minutes = max(int(span.total_seconds() // 60), 0)
     return t("practice.queue_left", hours=minutes // 60, minutes=minutes % 60)
 
 
-def _box(css: str, text: str) -> str:
-    return f'<div class="{css}">{escape(text)}</div>'
-
 
 def _message(ok: bool | None, text: str) -> str:
     """A bordered message box, green when `ok`, red when not, plain when None."""
     css = "box" if ok is None else ("box ok" if ok else "box error")
-    return _box(css, text)
+    return div(css, text)
 
 
 def _title(key: str) -> widgets.HTML:
-    return widgets.HTML(_box("practice-title", t(key)))
+    return widgets.HTML(div("practice-title", t(key)))
 
-
-class _App:
-    widget: widgets.Widget
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
 
 
 # ---- 1. the queue ------------------------------------------------------------------------
 
-class QueueApp(_App):
+class QueueApp(App):
     """Open cases sorted by deadline, a simulated clock, and what a passing deadline does."""
 
     def __init__(self, policy: Policy | None = None, suppliers: Mapping[str, Supplier] | None = None,
@@ -195,7 +184,7 @@ class QueueApp(_App):
         """Move the clock by the picked hours; the deadlines that passed, as the engine ran them."""
         hours = self.hours_picker.value
         self.expired = self.drill.advance(hours)
-        parts = [t("practice.queue_advanced", hours=hours, now=_clock(self.drill.now))]
+        parts = [t("practice.queue_advanced", hours=hours, now=clock(self.drill.now))]
         parts += [self._expired_text(e) for e in self.expired] or [t("practice.queue_quiet")]
         self.ok, self.message = not self.expired, " ".join(parts)
         self.refresh()
@@ -213,8 +202,8 @@ class QueueApp(_App):
         drill = self.drill
         limits = "、".join(t("practice.queue_limit", label=d.label, hours=f"{d.hours:g}")
                           for d in drill.policy.deadlines.values())
-        self.clock_html.value = _box("", t("practice.queue_clock", now=_clock(drill.now))) \
-            + _box("practice-muted", t("practice.queue_example", limits=limits))
+        self.clock_html.value = div("", t("practice.queue_clock", now=clock(drill.now))) \
+            + div("practice-muted", t("practice.queue_example", limits=limits))
         queue = drill.queue()
         head = "".join(f"<th>{escape(t(key))}</th>" for key in (
             "practice.queue_col_rank", "practice.queue_col_case", "practice.queue_col_product",
@@ -224,11 +213,11 @@ class QueueApp(_App):
             f'<tr class="{"urgent" if drill.urgent(c) else ""}"><td>{n}</td><td>{c.id}</td>'
             f"<td>{escape(drill.product_of(c).name)}</td><td>{escape(c.type.label)}</td>"
             f"<td>{escape(c.status.label)}</td>"
-            f"<td>{_clock(c.deadline) if c.deadline else '—'}</td>"
+            f"<td>{clock(c.deadline) if c.deadline else '—'}</td>"
             f"<td>{escape(_left(drill.left(c)) if c.deadline else '—')}</td></tr>"
             for n, c in enumerate(queue, start=1))
         self.table_html.value = (f"<table><tr>{head}</tr>{rows}</table>" if queue
-                                 else _box("", t("practice.queue_empty")))
+                                 else div("", t("practice.queue_empty")))
         self.case_picker.options = [
             (t("practice.queue_pick_option", case=c.id, product=drill.product_of(c).name,
                left=_left(drill.left(c)) if c.deadline else "—"), c.id) for c in queue]
@@ -241,7 +230,7 @@ class QueueApp(_App):
 
 # ---- 2. the return-address drill ----------------------------------------------------------
 
-class AddressDrillApp(_App):
+class AddressDrillApp(App):
     """Orders to agree a return for, each with a colleague's draft address to check first."""
 
     def __init__(self, policy: Policy | None = None, suppliers: Mapping[str, Supplier] | None = None,
@@ -364,11 +353,11 @@ class AddressDrillApp(_App):
     def refresh(self) -> None:
         case = self.case
         self.case_html.value = (
-            _box("practice-muted", t("practice.address_progress", number=self.index + 1,
+            div("practice-muted", t("practice.address_progress", number=self.index + 1,
                                      total=len(self.cases)))
-            + _box("", t("practice.address_order", product=case.product.name,
+            + div("", t("practice.address_order", product=case.product.name,
                          price=yuan(case.product.price_fen)))
-            + _box("practice-muted", t(f"practice.address_story_{case.key}")))
+            + div("practice-muted", t(f"practice.address_story_{case.key}")))
         self.result_html.value = _message(self.ok, self.message)
         self.score_html.value = escape(t("practice.address_score", right=sum(self.first_try.values()),
                                          done=len(self.first_try)))
@@ -376,7 +365,7 @@ class AddressDrillApp(_App):
 
 # ---- 3. the privacy drill -----------------------------------------------------------------
 
-class PrivacyDrillApp(_App):
+class PrivacyDrillApp(App):
     """Messages to the upstream supplier: mask the buyer's data; only a clean message is sent.
 
     No message is loaded until the trainee asks for one, so an executed notebook shows none of
@@ -502,5 +491,5 @@ class PrivacyDrillApp(_App):
         self.score_html.value = escape(t("practice.privacy_score", sent=len(self.sent),
                                          total=len(self.messages), refused=self.refused))
         self.sent_html.value = (
-            _box("practice-title", t("practice.privacy_sent_title"))
+            div("practice-title", t("practice.privacy_sent_title"))
             + "".join(f"<pre>{escape(text)}</pre>" for text in self.sent)) if self.sent else ""

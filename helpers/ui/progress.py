@@ -20,6 +20,7 @@ from ..progress import Progress, ProgressError, ProgressStore
 from ..progress import store as default_store
 from ..strings import t
 from ..workspace import lessons
+from .base import App, div
 from .style import style_widget
 
 CSS = """
@@ -46,11 +47,8 @@ CSS = """
 """
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
 
-
-class ResetQuizButton:
+class ResetQuizButton(App):
     """"重置这一课的小测验成绩" for one lesson; `message` says what happened."""
 
     def __init__(self, lesson: str, store: ProgressStore | None = None) -> None:
@@ -66,9 +64,6 @@ class ResetQuizButton:
         self.widget = widgets.VBox([style_widget(), widgets.HTML(f"<style>{CSS}</style>"),
                                     self.button, self.message_html])
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
     def reset(self) -> bool:
         store = self.store or default_store()
         try:
@@ -79,12 +74,12 @@ class ResetQuizButton:
             self.ok = True
             self.message = t("progress.reset_done" if found else "progress.reset_nothing",
                              lesson=self.lesson)
-        notes = [_div("notice", notice) for notice in store.notices]
-        self.message_html.value = "".join(notes) + _div("ok" if self.ok else "error", self.message)
+        notes = [div("notice", notice) for notice in store.notices]
+        self.message_html.value = "".join(notes) + div("ok" if self.ok else "error", self.message)
         return bool(self.ok)
 
 
-class ProgressPanel:
+class ProgressPanel(App):
     """The trainee's progress: a row per lesson, the capstone, and a quiz reset."""
 
     def __init__(self, store: ProgressStore | None = None) -> None:
@@ -118,9 +113,6 @@ class ProgressPanel:
         self.widget.add_class("progress-panel")
         self.refresh()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
     def refresh(self) -> None:
         """Read the file again and redraw (a notice is shown once, when a file was set aside)."""
         try:
@@ -151,12 +143,12 @@ class ProgressPanel:
     def _show(self, parts: list[tuple[str, str]]) -> None:
         """Show (css class, text) lines; `message` keeps the plain text."""
         self.message = " ".join(text for _css, text in parts)
-        self.message_html.value = "".join(_div(css, text) for css, text in parts)
+        self.message_html.value = "".join(div(css, text) for css, text in parts)
 
     def _draw(self) -> None:
         progress = self.progress
-        self.header_html.value = _div("progress-muted", t("progress.trainee", trainee=progress.trainee)) \
-            + _div("progress-muted", t("progress.file", file=self.store.path))
+        self.header_html.value = div("progress-muted", t("progress.trainee", trainee=progress.trainee)) \
+            + div("progress-muted", t("progress.file", file=self.store.path))
         head = "".join(f"<th>{escape(t(k))}</th>" for k in (
             "progress.col_lesson", "progress.col_done", "progress.col_quiz"))
         rows = []

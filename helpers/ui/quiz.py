@@ -25,12 +25,13 @@ from ..progress import Progress, ProgressError, ProgressStore
 from ..progress import store as default_store
 from ..quiz import Bank, Feedback, Score, grade, load_bank, score
 from ..strings import t
+from .base import App
 from .style import style_widget
 
 T = TypeVar("T")
 
 
-class QuizApp:
+class QuizApp(App):
     """One lesson's quiz; its answers and score live on the app."""
 
     def __init__(self, bank: Bank | str, *, store: ProgressStore | None = None,
@@ -74,9 +75,6 @@ class QuizApp:
         self.widget = widgets.VBox(blocks)
         self.widget.add_class("quiz")
         self._show_score()
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     @property
     def score(self) -> Score:

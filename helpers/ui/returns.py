@@ -40,6 +40,7 @@ from ..returns import (
 )
 from ..scenarios import start_case, step
 from ..strings import t
+from .base import CaseApp, div
 from .style import style_widget
 
 CSS = """
@@ -64,11 +65,8 @@ CSS = """
 TYPES = (AfterSaleType.RETURN_REFUND, AfterSaleType.EXCHANGE)
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
 
-
-class ReturnDeskApp:
+class ReturnDeskApp(CaseApp):
     """One received order, a return or exchange request, an address form and the path's moves."""
 
     def __init__(self, type: AfterSaleType = AfterSaleType.RETURN_REFUND, *,
@@ -133,17 +131,17 @@ class ReturnDeskApp:
                          layout=widgets.Layout(flex_flow="row wrap")),
             self.auto_box,
             self.order_html,
-            widgets.HTML(_div("returns-title", t("returns.address_title"))),
+            widgets.HTML(div("returns-title", t("returns.address_title"))),
             self.book_picker,
             form,
             self.check_button,
             self.check_html,
             self.flow_html,
             self.state_html,
-            widgets.HTML(_div("returns-title", t("returns.actions"))),
+            widgets.HTML(div("returns-title", t("returns.actions"))),
             self.button_box,
             self.message_html,
-            widgets.HTML(_div("returns-muted", t("returns.deadline_example"))),
+            widgets.HTML(div("returns-muted", t("returns.deadline_example"))),
         ])
         self.widget.add_class("returns")
 
@@ -154,26 +152,12 @@ class ReturnDeskApp:
         self.address_check: AddressCheck | None = None
         self.restart()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
     # -- reading
-
-    @property
-    def case(self) -> Case:
-        return self.desk.cases[self.case_id]
 
     @property
     def address(self) -> Address:
         """The address as typed in the form (what 同意退货/换货 would give the buyer)."""
         return Address(**{name: field.value for name, field in self.fields.items()})
-
-    def button(self, label: str) -> widgets.Button:
-        """The action button whose description is `label` (e.g. "同意退货申请")."""
-        for move, button in self.buttons.items():
-            if move.label == label:
-                return button
-        raise KeyError(label)
 
     # -- acting
 
@@ -240,9 +224,9 @@ class ReturnDeskApp:
     def refresh(self) -> None:
         """Redraw every output from the desk and the last address check."""
         product = self.products[self.order.product_id]
-        self.order_html.value = _div("returns-muted", t(
+        self.order_html.value = div("returns-muted", t(
             "returns.order", order=self.order.id, product=product.name, paid=yuan(self.order.paid_fen),
-            buyer=self.order.buyer, phone=self.order.buyer_phone)) + _div(
+            buyer=self.order.buyer, phone=self.order.buyer_phone)) + div(
                 "", t("returns.ships_from", supplier=self.supplier.name))
         self.check_html.value = self._check_text()
 
@@ -253,7 +237,7 @@ class ReturnDeskApp:
                          ("next", "returns.flow_next") if flow_step.current else
                          ("todo", "returns.flow_todo"))
             rows.append(f'<li class="{css}">{escape(flow_step.move.label)} — {escape(t(mark))}</li>')
-        self.flow_html.value = (_div("", t("returns.flow_title", type=case.type.label))
+        self.flow_html.value = (div("", t("returns.flow_title", type=case.type.label))
                                 + f"<ol>{''.join(rows)}</ol>")
         for flow_step in progress:
             self.buttons[flow_step.move].button_style = "primary" if flow_step.current else ""
@@ -265,8 +249,8 @@ class ReturnDeskApp:
             lines.append(t("returns.auto_did", kind=case.auto.label))
         self.state_html.value = (
             f'<div>{escape(t("returns.status"))}<span class="status">{escape(case.status.label)}'
-            "</span></div>" + "".join(_div("", line) for line in lines))
-        self.message_html.value = _div("ok" if self.ok else "error", self.message)
+            "</span></div>" + "".join(div("", line) for line in lines))
+        self.message_html.value = div("ok" if self.ok else "error", self.message)
 
     def _sent_to(self, case: Case) -> str:
         if case.return_address is None:
@@ -279,7 +263,7 @@ class ReturnDeskApp:
         if result is None:
             return ""
         if result.ok:
-            return _div("ok", t("returns.check_ok", supplier=self.supplier.name))
+            return div("ok", t("returns.check_ok", supplier=self.supplier.name))
         items = [escape(p) for p in result.problems]
         if result.belongs_to is not None:
             items.append(escape(t("returns.belongs_to", other=result.belongs_to.name,

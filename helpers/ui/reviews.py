@@ -33,6 +33,7 @@ from ..reviews import (
     review_case,
 )
 from ..strings import t
+from .base import App, div
 from .style import style_widget
 
 CSS = """
@@ -57,11 +58,8 @@ MARK_CLASS = {True: ("pass", "reviews.mark_pass"), False: ("fail", "reviews.mark
 SUFFIX = {True: "pass", False: "fail", None: "na"}
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
 
-
-class ReviewReplyApp:
+class ReviewReplyApp(App):
     """Pick a practice review, write a public reply, check it; decide whether to report."""
 
     def __init__(self, review_id: str | None = None, *, rules: ReviewRules | None = None) -> None:
@@ -91,7 +89,7 @@ class ReviewReplyApp:
         self.report_html = widgets.HTML()
         self.report_html.add_class("review-report")
         windows = "".join(
-            _div("reviews-muted", t("reviews.window" if w.example else "reviews.window_confirmed",
+            div("reviews-muted", t("reviews.window" if w.example else "reviews.window_confirmed",
                                     label=w.label, days=w.days, source=w.source))
             for w in self.rules.windows)
 
@@ -113,16 +111,13 @@ class ReviewReplyApp:
             self.report_picker,
             self.report_button,
             self.report_html,
-            widgets.HTML(_div("reviews-muted", t("reviews.windows_title")) + windows),
+            widgets.HTML(div("reviews-muted", t("reviews.windows_title")) + windows),
         ])
         self.widget.add_class("reviews")
 
         self.result: ReplyCheck | None = None
         self.verdict: ReportVerdict | None = None
         self.pick()
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     @property
     def review(self) -> Review:
@@ -142,11 +137,11 @@ class ReviewReplyApp:
         review, case = self.review, review_case(self.review)
         stars = "★" * review.stars + "☆" * (5 - review.stars)
         self.card_html.value = (
-            _div("reviews-muted", t("reviews.card", stars=stars, nickname=review.nickname,
+            div("reviews-muted", t("reviews.card", stars=stars, nickname=review.nickname,
                                     order=review.order.id,
                                     product=self.products[review.order.product_id].name))
-            + _div("text", review.text)
-            + _div("reviews-muted", t("reviews.record", type=case.type.label,
+            + div("text", review.text)
+            + div("reviews-muted", t("reviews.record", type=case.type.label,
                                       status=case.status.label, refunded=yuan(case.refunded_fen))))
 
     def check(self) -> ReplyCheck:
@@ -156,14 +151,14 @@ class ReviewReplyApp:
         return self.result
 
     def show_sample(self) -> None:
-        self.sample_html.value = _div("", t("reviews.sample_title")) + _div("", self.review.reply)
+        self.sample_html.value = div("", t("reviews.sample_title")) + div("", self.review.reply)
 
     def judge(self) -> ReportVerdict | None:
         """Check the report choice; None (and a hint) when nothing is picked."""
         picked = self.report_picker.value
         if picked is None:
             self.verdict = None
-            self.report_html.value = _div("error", t("reviews.report_pick_first"))
+            self.report_html.value = div("error", t("reviews.report_pick_first"))
             return None
         self.verdict = judge_report(self.review, picked or None, self.rules)
         everything = "；".join(g.label for g in self.verdict.grounds)
@@ -174,7 +169,7 @@ class ReviewReplyApp:
             key = "reviews.report_wrong_no"
         else:
             key = "reviews.report_wrong_ground" if self.verdict.reportable else "reviews.report_wrong_yes"
-        self.report_html.value = _div("ok" if self.verdict.correct else "error",
+        self.report_html.value = div("ok" if self.verdict.correct else "error",
                                       t(key, ground=ground, all=everything))
         return self.verdict
 
@@ -182,7 +177,7 @@ class ReviewReplyApp:
 
     def _check_text(self, result: ReplyCheck) -> str:
         if result.empty:
-            return _div("error", t("reviews.empty"))
+            return div("error", t("reviews.empty"))
         case = review_case(self.review)
         lines = []
         for item in result.items:
@@ -190,6 +185,6 @@ class ReviewReplyApp:
             text = t(f"reviews.{item.name}_{SUFFIX[item.passed]}", found="、".join(item.found),
                      paid=yuan(self.review.order.paid_fen), refunded=yuan(case.refunded_fen))
             lines.append(f'<li class="{css}">{escape(t(mark))} {escape(text)}</li>')
-        verdict = _div("ok" if result.passed else "error",
+        verdict = div("ok" if result.passed else "error",
                        t("reviews.passed" if result.passed else "reviews.failed"))
         return f"<div>{verdict}<ul>{''.join(lines)}</ul></div>"

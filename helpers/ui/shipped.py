@@ -45,6 +45,7 @@ from ..model import Address, Order, Supplier, load_products, load_suppliers, yua
 from ..policy import Policy, load_policy
 from ..scenarios import possible_moves, step
 from ..strings import t
+from .base import CaseApp, div
 from .style import style_widget
 
 # Only what this app adds to the shared style; JupyterLab variables keep the dark theme readable.
@@ -71,11 +72,8 @@ CSS = """
 ADDRESS_FIELDS = ("contact", "phone", "province", "city", "district", "detail")
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
 
-
-class ShippedApp:
+class ShippedApp(CaseApp):
     """One shipped order whose buyer wants 仅退款: the form, the parcel, the ledger."""
 
     def __init__(self, order: Order = LESSON_ORDER, *, policy: Policy | None = None,
@@ -92,7 +90,7 @@ class ShippedApp:
             value=None, description=t("shipped.supplier"), style={"description_width": "initial"},
             layout=widgets.Layout(width="auto"))
         self.lookup_button = widgets.Button(description=t("shipped.lookup_button"), icon="search")
-        self.lookup_html = widgets.HTML(_div("shipped-muted", t("shipped.lookup_hint")))
+        self.lookup_html = widgets.HTML(div("shipped-muted", t("shipped.lookup_hint")))
         self.lookup_html.add_class("shipped-lookup")
 
         # ② the form
@@ -126,7 +124,7 @@ class ShippedApp:
                 button.add_class("shipped-action")
                 button.on_click(lambda _button, move=move: self.act(move))
                 self.buttons[move] = button
-            groups.append(widgets.HTML(_div("shipped-muted", t(key))))
+            groups.append(widgets.HTML(div("shipped-muted", t(key))))
             groups.append(widgets.HBox([self.buttons[m] for m in moves],
                                        layout=widgets.Layout(flex_flow="row wrap")))
         self.message_html = widgets.HTML()
@@ -145,13 +143,13 @@ class ShippedApp:
         self.restart_button.on_click(lambda _button: self.restart())
 
         def step_title(key: str) -> widgets.HTML:
-            return widgets.HTML(_div("shipped-step", t(key)))
+            return widgets.HTML(div("shipped-step", t(key)))
 
         self.widget = widgets.VBox([
             style_widget(),
             widgets.HTML(f"<style>{CSS}</style>"),
             step_title("shipped.step_lookup"),
-            widgets.HTML(_div("shipped-muted", t(
+            widgets.HTML(div("shipped-muted", t(
                 "shipped.order", order=order.id, product=self.product.name,
                 product_id=self.product.id, paid=yuan(order.paid_fen), buyer=order.buyer,
                 phone=order.buyer_phone, stage=Stage.SHIPPED.label,
@@ -187,9 +185,6 @@ class ShippedApp:
         self.form_message = ""
         self.refresh()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
     # -- reading
 
     @property
@@ -219,19 +214,12 @@ class ShippedApp:
     def possible(self) -> list[Move]:
         return possible_moves(self.desk, self.case_id) if self.desk else []
 
-    def button(self, label: str) -> widgets.Button:
-        """The move button whose description is `label` (e.g. "买家已拒签")."""
-        for move, button in self.buttons.items():
-            if move.label == label:
-                return button
-        raise KeyError(label)
-
     # -- acting
 
     def lookup(self) -> None:
         """Find the item's supplier in the data files and pick it (which fills the address)."""
         found = find_supplier(self.order.product_id, suppliers=self.suppliers)
-        self.lookup_html.value = _div("ok", found.text())
+        self.lookup_html.value = div("ok", found.text())
         if self.supplier_picker.value == found.supplier.id:
             self._fill(found.supplier.id)  # picked already: refill what may have been edited
         else:
@@ -327,28 +315,28 @@ class ShippedApp:
         """Redraw every output from the form, the desks and the messages."""
         self._show_sms()
         self.form_message_html.value = (
-            _div("ok" if self.form_ok else "error", self.form_message) if self.form_message else "")
+            div("ok" if self.form_ok else "error", self.form_message) if self.form_message else "")
         self.message_html.value = (
-            _div("ok" if self.ok else "error", self.message) if self.message else "")
+            div("ok" if self.ok else "error", self.message) if self.message else "")
         self._show_state()
         self._show_ledger()
 
     def _show_sms(self) -> None:
         form = self.form
         if not form.sms_on:
-            self.sms_html.value = _div("shipped-muted", t("shipped.sms_off"))
+            self.sms_html.value = div("shipped-muted", t("shipped.sms_off"))
             return
         sms = build_sms(form, self.order)
-        check = (_div("error", "；".join(sms.problems)) if sms.problems
-                 else _div("ok", t("shipped.sms_clean")))
+        check = (div("error", "；".join(sms.problems)) if sms.problems
+                 else div("ok", t("shipped.sms_clean")))
         self.sms_html.value = (
-            _div("shipped-muted", t("shipped.sms_title")) + _div("sms", sms.preview) + check
-            + _div("shipped-muted", t("shipped.sms_limit", count=self.policy.sms_notices_per_case)))
+            div("shipped-muted", t("shipped.sms_title")) + div("sms", sms.preview) + check
+            + div("shipped-muted", t("shipped.sms_limit", count=self.policy.sms_notices_per_case)))
 
     def _show_state(self) -> None:
         case = self.case
         if case is None:
-            self.state_html.value = _div("shipped-muted", t("shipped.not_started"))
+            self.state_html.value = div("shipped-muted", t("shipped.not_started"))
             for button in self.buttons.values():
                 button.button_style = ""
             return
@@ -372,12 +360,12 @@ class ShippedApp:
             button.button_style = "primary" if move in possible else ""
         self.state_html.value = (
             f'<div>{escape(t("shipped.status"))}<span class="status">'
-            f"{escape(case.status.label)}</span></div>" + "".join(_div("", x) for x in lines))
+            f"{escape(case.status.label)}</span></div>" + "".join(div("", x) for x in lines))
 
     def _show_ledger(self) -> None:
         rows = self.rows
         if not rows:
-            self.ledger_html.value = _div("shipped-muted", t("shipped.not_started"))
+            self.ledger_html.value = div("shipped-muted", t("shipped.not_started"))
             return
         head = "".join(f"<th>{escape(t(k))}</th>" for k in (
             "shipped.col_approach", "shipped.col_order", "shipped.col_paid",
@@ -388,5 +376,5 @@ class ShippedApp:
             f"<td>{escape(row.goods.label)}</td>"
             f'<td class="{"ok" if row.verdict.ok else "error"}">{escape(row.verdict.label)}</td></tr>'
             for approach, row in zip(("shipped.yours", "shipped.at_once"), rows, strict=True))
-        self.ledger_html.value = (_div("shipped-muted", t("shipped.ledger_title"))
+        self.ledger_html.value = (div("shipped-muted", t("shipped.ledger_title"))
                                   + f"<table><tr>{head}</tr>{body}</table>")

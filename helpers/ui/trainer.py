@@ -29,6 +29,7 @@ from ..trainer import (
     summary_frame,
 )
 from ..workspace import lessons
+from .base import App, div
 from .style import style_widget
 
 CSS = """
@@ -47,11 +48,8 @@ CSS = """
 """
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
 
-
-class TrainerApp:
+class TrainerApp(App):
     """Pick a folder, read it, see the class."""
 
     def __init__(self, folder: Path | str | None = None) -> None:
@@ -75,15 +73,12 @@ class TrainerApp:
         self.problems_html.add_class("trainer-problems")
         self.widget = widgets.VBox([
             style_widget(), widgets.HTML(f"<style>{CSS}</style>"),
-            widgets.HTML(_div("trainer-muted", t("trainer.sample_note"))),
+            widgets.HTML(div("trainer-muted", t("trainer.sample_note"))),
             widgets.HBox([self.folder_text, self.load_button]),
             self.summary_html, self.table_html, self.chart_html, self.problems_html,
         ])
         self.widget.add_class("trainer")
         self.load()
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def load(self) -> ClassData | None:
         """Read the folder in the text box and redraw; a missing folder is reported, not raised."""
@@ -93,16 +88,16 @@ class TrainerApp:
             self.data, self.error = None, str(error)
             for html in (self.summary_html, self.table_html, self.chart_html):
                 html.value = ""
-            self.problems_html.value = _div("error", self.error)
+            self.problems_html.value = div("error", self.error)
             return None
         self.error = ""
         data = self.data
         if not data.records:
-            self.summary_html.value = _div("trainer-muted", t("trainer.empty", folder=data.folder))
+            self.summary_html.value = div("trainer-muted", t("trainer.empty", folder=data.folder))
             self.table_html.value = ""
             self.chart_html.value = ""
         else:
-            self.summary_html.value = _div("", class_line(data))
+            self.summary_html.value = div("", class_line(data))
             self.table_html.value = summary_frame(data).to_html(index=False, escape=True, border=0)
             pass_score = load_script().pass_score
             titles = {lesson.stem: lesson.title for lesson in lessons()}
@@ -113,8 +108,8 @@ class TrainerApp:
                                for lesson, value in lesson_quiz_percents(data)], t("trainer.chart_quiz"),
                               width=720))
             self.chart_html.value = "".join(f"<div>{chart}</div>" for chart in charts)
-        problems = "".join(_div("error", t("trainer.problem_item", file=p.file, reason=p.reason))
+        problems = "".join(div("error", t("trainer.problem_item", file=p.file, reason=p.reason))
                            for p in data.problems)
         self.problems_html.value = (f"<b>{escape(t('trainer.problems_title'))}</b>{problems}" if problems
-                                    else _div("trainer-muted", t("trainer.problems_none")))
+                                    else div("trainer-muted", t("trainer.problems_none")))
         return data

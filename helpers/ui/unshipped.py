@@ -29,7 +29,7 @@ from html import escape
 import ipywidgets as widgets
 
 from ..codes import MerchantAction, Stage, Status
-from ..machine import ActionNotAllowed, Case, Desk, Event, Move
+from ..machine import ActionNotAllowed, Desk, Event, Move
 from ..model import load_products, yuan
 from ..policy import Policy, load_policy
 from ..scenarios import step, trail
@@ -52,6 +52,7 @@ from ..unshipped import (
     summary,
     table,
 )
+from .base import App, CaseApp, div
 from .style import style_widget
 
 CSS = """
@@ -76,9 +77,6 @@ LABEL_STYLE = {"description_width": "initial"}
 SLIDER_WIDTH = "460px"  # a long Chinese label still leaves the slider its track
 
 
-def _div(css_class: str, text: str) -> str:
-    return f'<div class="{css_class}">{escape(text)}</div>'
-
 
 def _clock(at: datetime) -> str:
     return at.strftime("%H:%M")
@@ -88,7 +86,7 @@ def _style() -> widgets.HTML:
     return widgets.HTML(f"<style>{CSS}</style>")
 
 
-class ShopDayApp:
+class ShopDayApp(App):
     """Switch 未发货仅退款 and the staff's capacity, run the days, compare the runs."""
 
     def __init__(self, *, auto_on: bool | None = None, seed: int = 7, days: int = 1,
@@ -132,21 +130,18 @@ class ShopDayApp:
         note = t("unshipped.rules_note", hours=f"{deadline.hours:g}") if deadline else ""
         self.widget = widgets.VBox([
             style_widget(), _style(),
-            widgets.HTML(_div("unshipped-title", t("unshipped.day_title"))),
+            widgets.HTML(div("unshipped-title", t("unshipped.day_title"))),
             self.strategy,
             widgets.HBox([self.every_hours, self.cases_per_look],
                          layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self.days, self.seed], layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self.run_button, self.run_both_button, self.clear_button]),
-            widgets.HTML(_div("unshipped-muted", note)),
+            widgets.HTML(div("unshipped-muted", note)),
             self.summary_html,
             self.table_html,
         ])
         self.widget.add_class("unshipped")
         self.refresh()
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     @property
     def settings(self) -> DaySettings:
@@ -178,7 +173,7 @@ class ShopDayApp:
         """Redraw the summary and the table from `runs` (the only source of what is shown)."""
         if not self.runs:
             self.summary_lines = [t("unshipped.empty")]
-            self.summary_html.value = _div("", self.summary_lines[0])
+            self.summary_html.value = div("", self.summary_lines[0])
             self.table_html.value = ""
             return
         number = len(self.runs)
@@ -186,8 +181,8 @@ class ShopDayApp:
         compared = t("unshipped.not_comparable") if found is None \
             else difference_text(found[1], found[0] + 1)
         self.summary_lines = [summary(self.runs[-1], number), compared]
-        self.summary_html.value = _div("", self.summary_lines[0]) \
-            + _div("unshipped-muted" if found is None else "ok", compared)
+        self.summary_html.value = div("", self.summary_lines[0]) \
+            + div("unshipped-muted" if found is None else "ok", compared)
 
         shown = self.runs[-RUNS_KEPT:]
         first = number - len(shown) + 1
@@ -205,7 +200,7 @@ class ShopDayApp:
         self.table_html.value = f"<table>{''.join(html)}</table>"
 
 
-class RaceApp:
+class RaceApp(CaseApp):
     """One order: the refund request arrives as the parcel is handed to the courier."""
 
     def __init__(self, *, auto_on: bool = False, policy: Policy | None = None) -> None:
@@ -229,7 +224,7 @@ class RaceApp:
                 button.add_class("race-action")
                 button.on_click(lambda _button, move=move: self.act(move))
                 self.buttons[move] = button
-            rows.append(widgets.HTML(_div("unshipped-muted", t(group))))
+            rows.append(widgets.HTML(div("unshipped-muted", t(group))))
             rows.append(widgets.HBox([self.buttons[m] for m in moves],
                                      layout=widgets.Layout(flex_flow="row wrap")))
 
@@ -238,12 +233,12 @@ class RaceApp:
 
         self.widget = widgets.VBox([
             style_widget(), _style(),
-            widgets.HTML(_div("unshipped-title", t("unshipped.race_title"))),
+            widgets.HTML(div("unshipped-title", t("unshipped.race_title"))),
             widgets.HBox([self.auto_box, self.restart_button]),
             self.story_html, self.order_html, self.state_html,
             *rows,
             self.message_html,
-            widgets.HTML(_div("unshipped-muted", t("unshipped.log"))),
+            widgets.HTML(div("unshipped-muted", t("unshipped.log"))),
             self.log_html,
         ])
         self.widget.add_class("unshipped")
@@ -255,25 +250,11 @@ class RaceApp:
         self.message = ""
         self.restart()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
     # -- reading
-
-    @property
-    def case(self) -> Case:
-        return self.desk.cases[self.case_id]
 
     @property
     def verdict(self) -> Verdict:
         return race_verdict(self.desk, self.case_id)
-
-    def button(self, label: str) -> widgets.Button:
-        """The action button whose description is `label` (e.g. "取消发货")."""
-        for move, button in self.buttons.items():
-            if move.label == label:
-                return button
-        raise KeyError(label)
 
     # -- acting
 
@@ -317,9 +298,9 @@ class RaceApp:
                       kind=case.auto.label if case.auto else "", refusal=self.handover_refusal)
         else:
             story = t("unshipped.race_story_off", request=request_at, handover=handover_at)
-        self.story_html.value = _div("", story)
+        self.story_html.value = div("", story)
         product = load_products()[order.product_id]
-        self.order_html.value = _div("unshipped-muted", t(
+        self.order_html.value = div("unshipped-muted", t(
             "unshipped.race_order", order=order.id, product=product.name, paid=yuan(order.paid_fen),
             buyer=order.buyer, phone=order.buyer_phone))
 
@@ -332,14 +313,14 @@ class RaceApp:
         verdict = self.verdict
         css = {True: "ok", False: "error", None: ""}[verdict.good]
         self.state_html.value = "".join([
-            _div("", t("unshipped.race_stage", stage=state.stage.label, parcel=parcel,
+            div("", t("unshipped.race_stage", stage=state.stage.label, parcel=parcel,
                        intercept=t("unshipped.race_yes") if state.intercept_requested
                        else t("unshipped.race_no"))),
-            _div("", t("unshipped.race_case", case=case.id, type=case.type.label,
+            div("", t("unshipped.race_case", case=case.id, type=case.type.label,
                        status=case.status.label, refunded=yuan(case.refunded_fen))),
-            _div(css, verdict.text),
+            div(css, verdict.text),
         ])
-        self.message_html.value = _div("ok" if self.ok else "error", self.message)
+        self.message_html.value = div("ok" if self.ok else "error", self.message)
 
         rows = "".join(
             f"<tr><td>{_clock(m.event.at)}</td><td>{escape(m.event.actor.label)}</td>"
