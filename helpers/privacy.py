@@ -47,7 +47,7 @@ class Finding:
 
 
 def mask_phone(phone: str) -> str:
-    """'13812345678' → '138****5678'; a virtual number keeps its extension visible."""
+    """An 11-digit mobile → '138****5678'; a virtual number keeps its extension visible."""
     phone = phone.strip()
     if match := VIRTUAL.fullmatch(phone):
         return f"{match[1]}****{match[3]}-{match[4]}"

@@ -28,6 +28,7 @@ from ..model import load_suppliers, yuan
 from ..paths import data_path
 from ..policy import Policy, Strategy, load_policy
 from ..strings import t
+from .base import App
 
 DOWNLOAD_ROWS = 5000   # a bigger download link would bloat the notebook; the CLI handles more
 SHOWN_PROBLEMS = 20
@@ -49,7 +50,7 @@ def _money(value: object) -> str:
     return yuan(int(value))
 
 
-class DataReviewApp:
+class DataReviewApp(App):
     """Import → filter → figures, tables and charts → strategy replay."""
 
     def __init__(self, policy: Policy | None = None, source: str | Path | None = None) -> None:
@@ -101,9 +102,6 @@ class DataReviewApp:
             self.load_sample()
         else:
             self.load_path(source)
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.widget._repr_mimebundle_(**kwargs)
 
     # -- loading
 
