@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from lab import Lab
-from test_lessons import Lesson, Step, quiz_step
+from test_lessons import Lesson, Step, quiz_step, run_lesson
 
 from helpers import t
 
@@ -53,11 +53,4 @@ LESSON = Lesson(NOTEBOOK, (
 
 
 def test_lesson_05_in_browser(lab: Lab) -> None:
-    lab.open(f"{LESSON.notebook}.ipynb")
-    lab.run_all()
-    for step in LESSON.steps:
-        shown = step.do(lab)
-        assert re.search(step.expect, shown), f"{LESSON.notebook}: {step.what}: expected " \
-                                              f"/{step.expect}/, the page shows {shown!r}"
-        lab.assert_no_errors()
-    lab.screenshot(LESSON.notebook, focus=LESSON.focus)
+    run_lesson(lab, LESSON)
