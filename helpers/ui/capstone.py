@@ -121,6 +121,7 @@ class CapstoneApp(App):
         self.request_html = widgets.HTML()
         self.request_html.add_class("capstone-request")
         self.asks_box = widgets.VBox()
+        self._blocks: list[tuple[widgets.HTML, widgets.RadioButtons, widgets.VBox]] = []
         self.radios: dict[str, widgets.RadioButtons] = {}
         self.submit_button = widgets.Button(description=t("capstone.submit"), button_style="primary")
         self.submit_button.add_class("capstone-submit")
@@ -294,28 +295,38 @@ class CapstoneApp(App):
             f"<h4>{escape(spec.title)}</h4>" + div("story", spec.story)
             + "".join(div("fact", line) for line in self.shift.facts(situation)))
         self.radios = {}
-        blocks = []
-        for ask in situation.asks:
-            radio = widgets.RadioButtons(options=[(o.label, o.id) for o in ask.options], value=None,
-                                         layout=widgets.Layout(width="auto"))
+        blocks = self._ask_blocks(len(situation.asks))
+        for ask, (prompt, radio, block) in zip(situation.asks, blocks, strict=True):
+            prompt.value = (f"<b>{escape(ask.prompt)}</b>"
+                            f"{escape(t('capstone.ask_points', points=ask.points))}")
+            radio.options = [(o.label, o.id) for o in ask.options]
+            radio.value = None
+            radio.disabled = False
+            block.layout.display = None
             self.radios[ask.kind] = radio
-            block = widgets.VBox([widgets.HTML(
-                f"<b>{escape(ask.prompt)}</b>{escape(t('capstone.ask_points', points=ask.points))}"), radio])
-            block.add_class("capstone-ask")
-            blocks.append(block)
-        self.asks_box.children = blocks
         self.submit_button.disabled = False
         self.next_button.disabled = True
         self._shown_at = self.timer()
 
+    def _ask_blocks(self, count: int) -> list[tuple[widgets.HTML, widgets.RadioButtons, widgets.VBox]]:
+        """`count` question blocks, reused from request to request (building new widgets for
+        every request is what made a shift slow)."""
+        while len(self._blocks) < count:
+            prompt = widgets.HTML()
+            radio = widgets.RadioButtons(options=[], value=None, layout=widgets.Layout(width="auto"))
+            block = widgets.VBox([prompt, radio])
+            block.add_class("capstone-ask")
+            self._blocks.append((prompt, radio, block))
+            self.asks_box.children = [b for _, _, b in self._blocks]
+        return self._blocks[:count]
+
     def _clear_asks(self) -> None:
-        """Close the answered request's widgets: a shift would otherwise keep every one alive in
-        the kernel (and its options, the privacy traps' made-up data among them)."""
-        for block in self.asks_box.children:
-            for child in block.children:
-                child.close()
-            block.close()
-        self.asks_box.children = ()
+        """Hide the answered request's questions and drop their options: the kernel would
+        otherwise keep them (the privacy traps' made-up data among them)."""
+        for prompt, radio, block in self._blocks:
+            prompt.value = ""
+            radio.options = []
+            block.layout.display = "none"
 
     def _supplier_table(self) -> str:
         shift = self.shift
