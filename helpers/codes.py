@@ -160,13 +160,6 @@ PARCEL_STATES_GOODS_COMING_BACK = frozenset({
 })
 
 
-class ShipmentEvent(Labeled):
-    """The outbound parcel's life before any refusal (course codes)."""
-
-    HANDED_TO_COURIER = "handed_to_courier", "包裹已交给快递"
-    DELIVERED = "delivered", "买家已签收包裹"
-
-
 class ClockEvent(Labeled):
     """The clock passing the current node's deadline (`status_deadline`)."""
 
