@@ -22,6 +22,15 @@ def progress_folder(tmp_path_factory):
     return folder
 
 
+@pytest.fixture
+def trainee_progress(tmp_path, monkeypatch):
+    """A trainee 小林 whose progress goes to this test's own folder (not created yet)."""
+    folder = tmp_path / "progress"
+    monkeypatch.setenv("DOUDIAN_COURSE_PROGRESS", str(folder))
+    monkeypatch.setenv("DOUDIAN_COURSE_TRAINEE", "小林")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def policy():
     from helpers import load_policy

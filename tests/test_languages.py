@@ -17,6 +17,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
+from widget_tree import walk as _walk
 
 import helpers
 from helpers import strings
@@ -218,10 +219,6 @@ def test_an_unknown_language_is_refused_and_nothing_changes():
 
 # ---- (e) a widget app in English ----------------------------------------------------------------
 
-def _walk(widget: widgets.Widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def _visible_text(markup: str) -> str:

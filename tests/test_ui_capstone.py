@@ -5,24 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from widget_tree import walk as _walk
 
 from helpers.progress import ProgressStore
 from helpers.ui.capstone import CapstoneApp
 
 
 @pytest.fixture(autouse=True)
-def progress_folder(tmp_path, monkeypatch):
-    """The app records into the progress store: a tmp folder, never the real user folder."""
-    folder = tmp_path / "progress"
-    monkeypatch.setenv("DOUDIAN_COURSE_PROGRESS", str(folder))
-    monkeypatch.setenv("DOUDIAN_COURSE_TRAINEE", "小林")
-    return folder
+def progress_folder(trainee_progress):
+    """The app records into the progress store: this test's folder, never the user's."""
+    return trainee_progress
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def _classes(app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import pytest
+from widget_tree import walk as _walk
 
 from helpers import AfterSaleType, AutoAuditKind, MerchantAction, Status, Strategy
 from helpers.codes import MODELLED_TYPES
@@ -16,10 +17,6 @@ def app():
     return ExplorerApp(AfterSaleType.RETURN_REFUND, strategies=[])
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def test_it_builds_with_the_browser_contract(app):

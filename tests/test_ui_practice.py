@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from widget_tree import walk as _walk
 
 from helpers import AfterSaleType, MerchantAction, Stage, Status, Strategy
 from helpers.decide import BuyerAsk
@@ -13,10 +14,6 @@ from helpers.ui.practice import AddressDrillApp, PrivacyDrillApp, QueueApp
 STORY = [Strategy.UNSHIPPED_AUTO_REFUND, Strategy.REFUND_AFTER_REFUSAL]
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def _with_class(app, css):

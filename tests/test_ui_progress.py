@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from widget_tree import walk as _walk
 
 from helpers import progress
 from helpers.ui.progress import ProgressPanel, ResetQuizButton
@@ -10,17 +11,11 @@ from helpers.workspace import lessons
 
 
 @pytest.fixture(autouse=True)
-def progress_folder(tmp_path, monkeypatch):
-    folder = tmp_path / "progress"
-    monkeypatch.setenv("DOUDIAN_COURSE_PROGRESS", str(folder))
-    monkeypatch.setenv("DOUDIAN_COURSE_TRAINEE", "小林")
-    return folder
+def progress_folder(trainee_progress):
+    """The app records into the progress store: this test's folder, never the user's."""
+    return trainee_progress
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def test_a_new_trainee_sees_every_lesson_and_no_scores():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from widget_tree import walk as _walk
 
 from helpers.quiz import load_bank
 from helpers.ui.quiz import QuizApp
@@ -13,10 +14,6 @@ def app():
     return QuizApp("01_aftersales_basics")
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def test_it_builds_one_block_per_question(app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import pytest
+from widget_tree import walk as _walk
 
 from helpers import AfterSaleType, AutoAuditKind, Status
 from helpers.privacy import find_personal_data
@@ -18,10 +19,6 @@ def app():
     return ReturnDeskApp()
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def _with_class(app, css):

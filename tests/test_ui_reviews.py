@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from widget_tree import walk as _walk
 
 from helpers.reviews import load_review_rules
 from helpers.ui.reviews import ReviewReplyApp
@@ -16,10 +17,6 @@ def app():
     return ReviewReplyApp("fair-negative")
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def _with_class(app, css):

@@ -6,6 +6,7 @@ import re
 
 import ipywidgets as widgets
 import pytest
+from widget_tree import walk as _walk
 
 from helpers import AfterSaleType, AutoAuditKind, MerchantAction, ParcelState, Status
 from helpers.assistant_form import LESSON_ORDER, MOVE_GROUPS, GoodsPlace, Verdict
@@ -28,10 +29,6 @@ def saved(app):
     return app
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def _shown(app) -> str:

@@ -6,6 +6,7 @@ import re
 
 import ipywidgets as widgets
 import pytest
+from widget_tree import walk as _walk
 
 from helpers import AutoAuditKind, MerchantAction, Stage, Status, Strategy
 from helpers.ui.unshipped import RaceApp, ShopDayApp
@@ -14,10 +15,6 @@ from helpers.unshipped import RACE_MOVES, RUNS_KEPT
 PHONE = re.compile(r"(?<![\d*])1[3-9]\d{9}(?![\d*])")
 
 
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def _with_class(app, css_class):
