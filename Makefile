@@ -26,8 +26,8 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 # Lab interface in Chinese; no news prompt covering the notebook.
-$(LAB_SETTINGS): $(STAMP) helpers/lab_settings.py
-	$(BIN)/python -m helpers.lab_settings
+$(LAB_SETTINGS): $(STAMP) helpers/course/lab_settings.py
+	$(BIN)/python -m helpers.course.lab_settings
 
 lint: install
 	$(BIN)/ruff check .

@@ -141,9 +141,9 @@ def _decisions(kinds: list[tuple[str, bool, str]], policy, suppliers):
     replay policy: the same calls `analytics.handled` makes."""
     import pandas as pd
 
-    from helpers.codes import AfterSaleType
+    from helpers.engine.codes import AfterSaleType
+    from helpers.engine.model import Address, Supplier
     from helpers.export.analytics import _decides, replay_policies
-    from helpers.model import Address, Supplier
 
     by_name = {s.name: s for s in suppliers.values()}
     nobody = Address("", "", "", "", "", "")

@@ -1,11 +1,24 @@
 """抖店售后训练营 helper package: the after-sales engine behind every lesson.
 
-A notebook needs only a few names; they are gathered here. The widget apps live in
-`helpers.ui` and are imported by the notebooks that show them (importing `helpers` stays
-light: no ipywidgets, no pandas).
+Laid out by layer, each arrow one way (a lower layer never imports a higher one;
+tests/test_layers.py checks it):
+
+    engine/   the back office as the course models it (no widgets, no pandas)
+      ↓
+    lessons/  each lesson's own logic and the coach's advice, named after its lesson
+      ↓
+    course/   quiz, progress, certificate, workspace, trainer, Lab settings
+      ↓
+    ui/       one widget app per lesson module, with the same name (ui/shipped.py ↔ lessons/shipped.py)
+
+    export/   lesson 08's data side (pandas), on top of the engine; only ui/data_review uses it
+
+Beside them: `paths` (where data lives), `strings` (the string catalog), `__main__` (the CLI).
+A notebook needs only a few names; they are gathered here. Importing `helpers` stays light:
+no ipywidgets, no pandas.
 """
 
-from .codes import (
+from .engine.codes import (
     Actor,
     AfterSaleType,
     AutoAuditKind,
@@ -17,9 +30,9 @@ from .codes import (
     Stage,
     Status,
 )
-from .machine import ActionNotAllowed, Case, Desk, Event, OrderEvent, Request
-from .model import Address, Order, Supplier, load_products, load_suppliers, shanghai, yuan
-from .policy import Policy, PolicyError, Strategy, load_policy
+from .engine.machine import ActionNotAllowed, Case, Desk, Event, OrderEvent, Request
+from .engine.model import Address, Order, Supplier, load_products, load_suppliers, shanghai, yuan
+from .engine.policy import Policy, PolicyError, Strategy, load_policy
 from .strings import get_language, set_language, t
 
 __all__ = [

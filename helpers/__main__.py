@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .course.workspace import cli_reset, cli_start
 from .strings import t
-from .workspace import cli_reset, cli_start
 
 
 @dataclass(frozen=True)

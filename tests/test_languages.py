@@ -17,11 +17,10 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
-from widget_tree import walk as _walk
 
 import helpers
 from helpers import strings
-from helpers.codes import (
+from helpers.engine.codes import (
     Actor,
     AfterSaleType,
     AutoAuditKind,
@@ -34,9 +33,10 @@ from helpers.codes import (
     Stage,
     Status,
 )
-from helpers.machine import OrderEvent
-from helpers.policy import Strategy
+from helpers.engine.machine import OrderEvent
+from helpers.engine.policy import Strategy
 from helpers.strings import DEFAULT_LANGUAGE, CatalogError, catalog, t
+from tests.widget_tree import walk as _walk
 
 STRINGS = Path(__file__).resolve().parent.parent / "data" / "strings"
 ZH = STRINGS / DEFAULT_LANGUAGE
@@ -46,7 +46,8 @@ AREAS = sorted(path.stem for path in ZH.glob("*.toml"))
 # The enums the brief names; any other Labeled enum found in the modules below is checked too.
 REQUIRED_ENUMS = (AfterSaleType, Status, RefundStatus, MerchantAction, BuyerAction, ParcelState,
                   ClockEvent, Stage, AutoAuditKind, Actor, OrderEvent, Strategy)
-ENUM_MODULES = ("helpers.codes", "helpers.machine", "helpers.policy", "helpers.export.columns")
+ENUM_MODULES = ("helpers.engine.codes", "helpers.engine.machine", "helpers.engine.policy",
+                "helpers.export.columns")
 MOVE_ENUMS = (MerchantAction, BuyerAction, ParcelState, ClockEvent, OrderEvent)
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -231,16 +232,16 @@ def _assert_english(texts: list[str], data: set[str] = frozenset()) -> None:
         rest = _without_platform_terms(text)
         for value in sorted(data, key=len, reverse=True):
             rest = rest.replace(value, "")
-        # Hard-coded in Python, not in the catalog: helpers/ui/explorer.py:254 and
-        # helpers/machine.py:184 join move labels with "、".
+        # Hard-coded in Python, not in the catalog: helpers/ui/diagram.py:254 and
+        # helpers/engine/machine.py:184 join move labels with "、".
         rest = rest.replace("、", ", ")
         assert re.search(r"[A-Za-z]{3}", text), f"not English: {text!r}"
         assert not CJK.search(rest), f"Chinese outside platform terms: {text!r}"
 
 
 def test_explorer_app_in_english():
-    from helpers.scenarios import SAMPLE_ORDER
-    from helpers.ui.explorer import ExplorerApp
+    from helpers.engine.scenarios import SAMPLE_ORDER
+    from helpers.ui.diagram import ExplorerApp
 
     helpers.set_language("en")
     app = ExplorerApp()
@@ -281,8 +282,8 @@ def test_explorer_app_in_english():
 
 def test_english_privacy_drill_messages_are_masked_completely():
     """The en templates keep the order's Chinese buyer labels (收件人：…) so the checker finds names."""
-    from helpers.drills import privacy_check, privacy_messages
-    from helpers.privacy import mask_text
+    from helpers.engine.privacy import mask_text
+    from helpers.lessons.practice import privacy_check, privacy_messages
 
     helpers.set_language("en")
     for message in privacy_messages():
@@ -292,7 +293,7 @@ def test_english_privacy_drill_messages_are_masked_completely():
 
 
 def test_english_sms_of_the_lesson_form_passes_the_privacy_check():
-    from helpers.assistant_form import (
+    from helpers.lessons.shipped import (
         LESSON_ORDER,
         build_sms,
         find_supplier,
@@ -308,7 +309,7 @@ def test_english_sms_of_the_lesson_form_passes_the_privacy_check():
 
 
 def test_every_quiz_bank_and_its_engine_keys_work_in_english():
-    from helpers.quiz import bank_files, engine_answer, load_bank_file
+    from helpers.course.quiz import bank_files, engine_answer, load_bank_file
 
     helpers.set_language("en")
     for path in bank_files():

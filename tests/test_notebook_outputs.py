@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 from helpers import load_suppliers
-from helpers.privacy import find_personal_data
+from helpers.engine.privacy import find_personal_data
 
 NOTEBOOKS = sorted(Path(__file__).resolve().parent.parent.glob("notebooks/**/*.ipynb"))
 NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]

@@ -2,7 +2,7 @@
 
 Every function takes the frame `read_export` keeps (English column names, one row per 售后单)
 and the shop's `Policy`; the deadline to answer comes from the policy, never from here. The
-strategy replay asks `helpers.machine.assistant_decision` (the engine every lesson uses) what
+strategy replay asks `helpers.engine.machine.assistant_decision` (the engine every lesson uses) what
 the 售后小助手 would have done; it asks once per kind of request, not once per row.
 
 All figures are column operations, so a million rows take well under a second each.
@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from ..codes import AfterSaleType, ParcelState, Stage, Status
-from ..machine import Case, OrderState, assistant_decision
-from ..model import SHANGHAI, Address, Order, Supplier
-from ..policy import Policy, Strategy
+from ..engine.codes import AfterSaleType, ParcelState, Stage, Status
+from ..engine.machine import Case, OrderState, assistant_decision
+from ..engine.model import SHANGHAI, Address, Order, Supplier
+from ..engine.policy import Policy, Strategy
 from ..strings import t
 from .columns import SUPPLIER_FAULT_REASONS, Logistics
 

@@ -1,6 +1,6 @@
 """The shape of a back-office after-sales export: its columns, and the values some of them take.
 
-The Chinese names are the export's own headers (data, like the labels in `helpers.codes`); the
+The Chinese names are the export's own headers (data, like the labels in `helpers.engine.codes`); the
 keys are the English column names of the frame the importer returns.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from ..codes import AfterSaleType, Labeled, Status
+from ..engine.codes import AfterSaleType, Labeled, Status
 
 
 class Kind(Enum):

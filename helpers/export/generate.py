@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codes import AfterSaleType, Status
-from ..model import SHANGHAI, load_products, load_suppliers
+from ..engine.codes import AfterSaleType, Status
+from ..engine.model import SHANGHAI, load_products, load_suppliers
+from ..engine.policy import Policy, load_policy
 from ..paths import data_path
-from ..policy import Policy, load_policy
 from .columns import COLUMNS, Logistics
 
 SAMPLE_ROWS = 3000

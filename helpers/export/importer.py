@@ -33,9 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codes import AfterSaleType, Labeled, Status
-from ..model import SHANGHAI, load_products, load_suppliers
-from ..privacy import mask_phone
+from ..engine.codes import AfterSaleType, Labeled, Status
+from ..engine.model import SHANGHAI, load_products, load_suppliers
+from ..engine.privacy import mask_phone
 from ..strings import t
 from .columns import BY_KEY, CATEGORY_KINDS, COLUMNS, STATUS_ALIASES, TYPE_ALIASES, Column, Kind
 

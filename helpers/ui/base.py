@@ -11,7 +11,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..machine import Case, Desk, Move
+from ..engine.machine import Case, Desk, Move
 
 
 def div(css_class: str, text: str) -> str:

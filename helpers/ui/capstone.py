@@ -1,6 +1,6 @@
 """The shift app of lesson 07 (结业实战): one request at a time, instant feedback, a report.
 
-The app only wires widgets to `helpers.capstone` (which asks the engine); its state lives on the
+The app only wires widgets to `helpers.lessons.capstone` (which asks the engine); its state lives on the
 app (`shift`, `verdicts`, `report`), so a checkpoint or a test drives it without a browser:
 
     app = CapstoneApp(record=False)
@@ -28,10 +28,10 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..capstone import DEFAULT_SCRIPT, Report, Script, Shift, Verdict, load_script
-from ..certificate import write_certificate
-from ..progress import ProgressError, ProgressStore
-from ..progress import store as default_store
+from ..course.certificate import write_certificate
+from ..course.progress import ProgressError, ProgressStore
+from ..course.progress import store as default_store
+from ..lessons.capstone import DEFAULT_SCRIPT, Report, Script, Shift, Verdict, load_script
 from ..strings import t
 from .base import App, div
 from .style import style_widget

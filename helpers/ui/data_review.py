@@ -20,13 +20,13 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from ..engine.model import load_suppliers, yuan
+from ..engine.policy import Policy, Strategy, load_policy
 from ..export.analytics import Review, export_moment, review, select
 from ..export.charts import Col, bar_chart, column_chart, table
 from ..export.generate import broken_export
 from ..export.importer import ImportReport, ImportResult, read_export, rejected_csv
-from ..model import load_suppliers, yuan
 from ..paths import data_path
-from ..policy import Policy, Strategy, load_policy
 from ..strings import t
 from .base import App
 

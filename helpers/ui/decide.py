@@ -1,6 +1,6 @@
 """这单该怎么处理？ The job aid of lesson 06: describe the order, read the path and its steps.
 
-The app wires the pickers to `helpers.decide.decide`, which asks the engine; every change of a
+The app wires the pickers to `helpers.lessons.decide.decide`, which asks the engine; every change of a
 picker shows the new decision at once. Its state lives on the app (`decision`), so a test or a
 checkpoint cell drives it without a browser:
 
@@ -20,10 +20,10 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..codes import Stage
-from ..decide import BuyerAsk, Decision, PathStep, Situation, decide
-from ..model import Product, Supplier, load_products, load_suppliers, yuan
-from ..policy import Policy, Strategy, load_policy
+from ..engine.codes import Stage
+from ..engine.model import Product, Supplier, load_products, load_suppliers, yuan
+from ..engine.policy import Policy, Strategy, load_policy
+from ..lessons.decide import BuyerAsk, Decision, PathStep, Situation, decide
 from ..strings import t
 from .base import App
 from .practice import practice_style

@@ -1,7 +1,7 @@
 """The three drills of lesson 06 (注意事项) as widget apps: answer fast, get the return address
 right, protect the buyer's privacy.
 
-Each app only wires widgets to `helpers.drills`; its state lives on the app, so a test or a
+Each app only wires widgets to `helpers.lessons.practice`; its state lives on the app, so a test or a
 checkpoint cell drives it without a browser:
 
     app = QueueApp()
@@ -30,8 +30,12 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..addresses import address_problems
-from ..drills import (
+from ..engine.addresses import address_problems
+from ..engine.machine import ActionNotAllowed
+from ..engine.model import Address, Product, Supplier, load_products, load_suppliers, yuan
+from ..engine.policy import Policy, load_policy
+from ..engine.privacy import mask_text
+from ..lessons.practice import (
     AddressCase,
     Agreement,
     Expired,
@@ -42,10 +46,6 @@ from ..drills import (
     privacy_check,
     privacy_messages,
 )
-from ..machine import ActionNotAllowed
-from ..model import Address, Product, Supplier, load_products, load_suppliers, yuan
-from ..policy import Policy, load_policy
-from ..privacy import mask_text
 from ..strings import t
 from .base import App, clock, div
 from .style import style_widget

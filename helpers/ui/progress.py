@@ -3,7 +3,7 @@
     ProgressPanel()                          # every lesson: done?, quiz best / last; the capstone
     ResetQuizButton("02_unshipped_refund")   # one button, for a lesson's quiz
 
-Both read and write through `helpers.progress` (the trainee's JSON file); a file that could not
+Both read and write through `helpers.course.progress` (the trainee's JSON file); a file that could not
 be read is set aside there, and the panel shows the message saying where the old file went.
 
 Browser contract: the panel has the CSS class `progress-panel`, its table `progress-table`, the
@@ -16,10 +16,10 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..progress import Progress, ProgressError, ProgressStore
-from ..progress import store as default_store
+from ..course.progress import Progress, ProgressError, ProgressStore
+from ..course.progress import store as default_store
+from ..course.workspace import lessons
 from ..strings import t
-from ..workspace import lessons
 from .base import App, div
 from .style import style_widget
 

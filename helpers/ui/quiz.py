@@ -21,9 +21,9 @@ from typing import TypeVar
 
 import ipywidgets as widgets
 
-from ..progress import Progress, ProgressError, ProgressStore
-from ..progress import store as default_store
-from ..quiz import Bank, Feedback, Score, grade, load_bank, score
+from ..course.progress import Progress, ProgressError, ProgressStore
+from ..course.progress import store as default_store
+from ..course.quiz import Bank, Feedback, Score, grade, load_bank, score
 from ..strings import t
 from .base import App
 from .style import style_widget

@@ -1,7 +1,7 @@
 """The 退换货工作台 of lesson 04: agree a return or an exchange with the right upstream address,
 then play the goods back to the supplier and through the second review.
 
-The app wires widgets to `helpers.scenarios` (the engine) and `helpers.returns` (the path, the
+The app wires widgets to `helpers.engine.scenarios` (the engine) and `helpers.lessons.returns` (the path, the
 address check); it decides nothing itself. Its state lives on the app (`desk`, `case_id`, `ok`,
 `message`, `address_check`), so a test or a checkpoint drives it without a browser:
 
@@ -23,11 +23,12 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..codes import ACTIONS_NEEDING_ADDRESS, AfterSaleType
-from ..machine import ActionNotAllowed, Case, Desk, Move
-from ..model import Address, Order, Supplier, load_products, load_suppliers, yuan
-from ..policy import Policy, Strategy, load_policy
-from ..returns import (
+from ..engine.codes import ACTIONS_NEEDING_ADDRESS, AfterSaleType
+from ..engine.machine import ActionNotAllowed, Case, Desk, Move
+from ..engine.model import Address, Order, Supplier, load_products, load_suppliers, yuan
+from ..engine.policy import Policy, Strategy, load_policy
+from ..engine.scenarios import start_case, step
+from ..lessons.returns import (
     ADDRESS_FIELDS,
     FLOWS,
     RETURN_ORDER,
@@ -38,7 +39,6 @@ from ..returns import (
     shipping_supplier,
     supplier_at,
 )
-from ..scenarios import start_case, step
 from ..strings import t
 from .base import CaseApp, div
 from .style import style_widget

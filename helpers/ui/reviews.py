@@ -1,7 +1,7 @@
 """The 评价回复练习 of lesson 05: reply to a review written after a return, get checklist feedback,
 and decide whether the review may be reported.
 
-The app wires widgets to `helpers.reviews` (the checklist, the report rules, the practice reviews
+The app wires widgets to `helpers.lessons.reviews` (the checklist, the report rules, the practice reviews
 from data/reviews.toml); it judges nothing itself. Its state lives on the app (`result`,
 `verdict`), so a test or a checkpoint drives it without a browser:
 
@@ -21,8 +21,8 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..model import load_products, yuan
-from ..reviews import (
+from ..engine.model import load_products, yuan
+from ..lessons.reviews import (
     ReplyCheck,
     ReportVerdict,
     Review,

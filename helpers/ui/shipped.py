@@ -1,7 +1,7 @@
 """The 售后小助手 form of lesson 03 (已发货未收到): find the supplier, fill the form, play the parcel.
 
-The app wires widgets to `helpers.assistant_form` (lookup, form check, SMS, ledger) and
-`helpers.scenarios` (moves); the engine decides everything. Its state lives on the app
+The app wires widgets to `helpers.lessons.shipped` (lookup, form check, SMS, ledger) and
+`helpers.engine.scenarios` (moves); the engine decides everything. Its state lives on the app
 (`saved_form`, `desk`, `case_id`, `compare_desk`, `ok`, `message`), so a test or a checkpoint
 cell drives it without a browser:
 
@@ -24,7 +24,12 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..assistant_form import (
+from ..engine.codes import AfterSaleType, MerchantAction, ParcelState, Stage, Status
+from ..engine.machine import ActionNotAllowed, Case, Desk, Event, Move
+from ..engine.model import Address, Order, Supplier, load_products, load_suppliers, yuan
+from ..engine.policy import Policy, load_policy
+from ..engine.scenarios import possible_moves, step
+from ..lessons.shipped import (
     LESSON_ORDER,
     MOVE_GROUPS,
     AssistantForm,
@@ -39,11 +44,6 @@ from ..assistant_form import (
     start_refund_at_once,
     start_with_form,
 )
-from ..codes import AfterSaleType, MerchantAction, ParcelState, Stage, Status
-from ..machine import ActionNotAllowed, Case, Desk, Event, Move
-from ..model import Address, Order, Supplier, load_products, load_suppliers, yuan
-from ..policy import Policy, load_policy
-from ..scenarios import possible_moves, step
 from ..strings import t
 from .base import CaseApp, div
 from .style import style_widget

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..capstone import load_script
-from ..strings import t
-from ..trainer import (
+from ..course.trainer import (
     ClassData,
     TrainerError,
     bar_chart_svg,
@@ -28,7 +26,9 @@ from ..trainer import (
     sample_folder,
     summary_frame,
 )
-from ..workspace import lessons
+from ..course.workspace import lessons
+from ..lessons.capstone import load_script
+from ..strings import t
 from .base import App, div
 from .style import style_widget
 

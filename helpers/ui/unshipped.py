@@ -1,6 +1,6 @@
 """The two apps of lesson 02 (未发货仅退款): the shop's days, and the race case.
 
-`ShopDayApp` runs the seeded days (`helpers.unshipped.run_days`) with the strategy switched as
+`ShopDayApp` runs the seeded days (`helpers.lessons.unshipped.run_days`) with the strategy switched as
 the trainee sets it and keeps every run, so runs of the same orders stand side by side.
 `RaceApp` is one order whose parcel goes to the courier a minute after the refund request; the
 engine decides what each click does. Both keep their state on the app, so a test drives them
@@ -28,14 +28,13 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..codes import MerchantAction, Stage, Status
-from ..machine import ActionNotAllowed, Desk, Event, Move
-from ..model import load_products, yuan
-from ..policy import Policy, load_policy
-from ..scenarios import step, trail
-from ..simulate import Staff
-from ..strings import t
-from ..unshipped import (
+from ..engine.codes import MerchantAction, Stage, Status
+from ..engine.machine import ActionNotAllowed, Desk, Event, Move
+from ..engine.model import load_products, yuan
+from ..engine.policy import Policy, load_policy
+from ..engine.scenarios import step, trail
+from ..engine.simulate import Staff
+from ..lessons.unshipped import (
     RACE_GAP,
     RACE_MOVES,
     RUNS_KEPT,
@@ -52,6 +51,7 @@ from ..unshipped import (
     summary,
     table,
 )
+from ..strings import t
 from .base import App, CaseApp, div
 from .style import style_widget
 

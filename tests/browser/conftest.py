@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from lab import SCREENSHOTS, Lab, LabServer, chromium_missing, in_ci, launch_chromium  # noqa: E402
+from tests.browser.lab import SCREENSHOTS, Lab, LabServer, chromium_missing, in_ci, launch_chromium  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 900}
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from lab import NOTEBOOKS, Lab
-from test_lessons import Lesson, Step, quiz_step
-
 from helpers import MerchantAction, OrderEvent, t
+from tests.browser.lab import NOTEBOOKS, Lab
+from tests.browser.test_lessons import Lesson, Step, quiz_step
 
 LESSON = Lesson("02_unshipped_refund", (
     Step("the same orders run with the strategy off and on, side by side",

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-from lab import Lab
-from test_lessons import Lesson, Step, quiz_step, run_lesson
-
 from helpers import ParcelState, t
-from helpers.assistant_form import Verdict
+from helpers.lessons.shipped import Verdict
+from tests.browser.lab import Lab
+from tests.browser.test_lessons import Lesson, Step, quiz_step, run_lesson
 
 LESSON = Lesson("03_shipped_not_received", (
     Step("按商品查上家 finds the Guangzhou supplier",

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from lab import Lab
-from test_lessons import Lesson, Step, quiz_step, run_lesson
-
 from helpers import BuyerAction, MerchantAction, Status, t
+from tests.browser.lab import Lab
+from tests.browser.test_lessons import Lesson, Step, quiz_step, run_lesson
 
 NOTEBOOK = "04_received_return_exchange"
 

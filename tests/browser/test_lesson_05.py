@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from lab import Lab
-from test_lessons import Lesson, Step, quiz_step, run_lesson
-
 from helpers import t
+from tests.browser.lab import Lab
+from tests.browser.test_lessons import Lesson, Step, quiz_step, run_lesson
 
 NOTEBOOK = "05_reviews_after_return"
 PRESSING = "很抱歉！已经给您退款了，麻烦您改成好评，再送您一个红包。"

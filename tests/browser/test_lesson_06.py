@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 
-from lab import Lab
-from test_lessons import Lesson, Step, quiz_step, run_lesson
-
 from helpers import Stage, t
-from helpers.decide import BuyerAsk
+from helpers.lessons.decide import BuyerAsk
+from tests.browser.lab import Lab
+from tests.browser.test_lessons import Lesson, Step, quiz_step, run_lesson
 
 
 def mask_and_send(lab: Lab) -> str:

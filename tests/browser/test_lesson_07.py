@@ -13,11 +13,10 @@ import json
 import re
 from pathlib import Path
 
-from lab import NOTEBOOKS, SCREENSHOTS, Lab
-from test_lessons import Lesson, Step, quiz_step
-
 from helpers import t
-from helpers.capstone import OPTION_IDS, Shift
+from helpers.lessons.capstone import OPTION_IDS, Shift
+from tests.browser.lab import NOTEBOOKS, SCREENSHOTS, Lab
+from tests.browser.test_lessons import Lesson, Step, quiz_step
 
 WRONG = ("unshipped-race", "move", "同意仅退款")  # the one decision made wrong on purpose
 

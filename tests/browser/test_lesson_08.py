@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from lab import Lab
-from test_lessons import Lesson, Step, quiz_step, run_lesson
-
 from helpers import AfterSaleType, t
+from tests.browser.lab import Lab
+from tests.browser.test_lessons import Lesson, Step, quiz_step, run_lesson
 
 
 def filter_returns(lab: Lab) -> str:

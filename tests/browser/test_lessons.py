@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from lab import NOTEBOOKS, Lab
 
 from helpers import AfterSaleType, MerchantAction, Status, t
+from tests.browser.lab import NOTEBOOKS, Lab
 
 HERE = Path(__file__).resolve().parent
 
@@ -118,7 +118,7 @@ def lesson_files() -> Iterator[tuple[str, Lesson]]:
     """(module, entry) for every `LESSON` / `LESSONS` in tests/browser/test_lesson_*.py."""
     for path in sorted(HERE.glob("test_lesson_*.py")):
         try:
-            module = importlib.import_module(path.stem)
+            module = importlib.import_module(f"{__package__}.{path.stem}")
         except Exception:  # pytest reports the broken file when it collects it
             continue
         entries = getattr(module, "LESSONS", ()) or (getattr(module, "LESSON", None),)

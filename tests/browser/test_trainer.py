@@ -12,10 +12,9 @@ import re
 import shutil
 from pathlib import Path
 
-from lab import NOTEBOOKS, Lab
-
 from helpers import t
-from helpers.progress import ProgressStore
+from helpers.course.progress import ProgressStore
+from tests.browser.lab import NOTEBOOKS, Lab
 
 NOTEBOOK = NOTEBOOKS / "trainer" / "class_summary.ipynb"
 

@@ -1,0 +1,849 @@
+"""结业实战 (lesson 07): a scripted shift of mixed after-sale requests, scored by the engine.
+
+The script (`data/capstone/shift_01.toml`) describes situations only: the order, what has
+happened so far, and the options a trainee picks from. Which option is right is never written
+there; the engine decides, so the capstone cannot contradict the lessons:
+
+- 处理方式 (move): `helpers.engine.simulate.staff_decision` (or nothing, when `needs_person` says the
+  售后小助手 has it in hand); every option is played on a copy of the desk, and its result is
+  the reason given.
+- 小助手策略 (strategy): `helpers.engine.machine.assistant_decision` under each strategy alone.
+- 退货地址 (address): `helpers.engine.addresses.address_problems` against the item's supplier.
+- 评价回复 (reply): `helpers.lessons.reviews.check_reply`, with the amounts the engine refunded.
+- 发给上家的消息 (message): `helpers.engine.privacy.find_personal_data`.
+- 处理顺序 (queue): the engine's deadlines of the cases that need a person.
+
+    shift = Shift()                       # the default script, no clock
+    shift.decide(shift.key())             # the engine's own answers: full marks
+    shift.decide({"move": "b"})           # a wrong pick: 0 points and the reason
+    shift.report()                        # score per lesson and every lost point
+
+An optional simulated clock adds time pressure: each request takes `minutes_per_request`, and
+the app adds the trainee's thinking time; a deadline that passes before the decision costs the
+points, as it would cost the shop.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from ..engine.addresses import address_problems
+from ..engine.codes import (
+    MODELLED_TYPES,
+    PARCEL_STATES_GOODS_COMING_BACK,
+    AfterSaleType,
+    BuyerAction,
+    ClockEvent,
+    Stage,
+    Status,
+)
+from ..engine.machine import ActionNotAllowed, Case, Desk, Move, OrderState, assistant_decision
+from ..engine.model import Address, Order, Product, Supplier, load_products, load_suppliers, yuan
+from ..engine.policy import Policy, Strategy, load_policy
+from ..engine.privacy import find_personal_data, mask_text
+from ..engine.scenarios import fork, parse_move, play, policy_with, start_case, step
+from ..engine.simulate import needs_person, staff_decision
+from ..paths import data_path
+from ..strings import t
+
+DEFAULT_SCRIPT = "shift_01"
+KINDS: dict[str, tuple[str, ...]] = {
+    "case": ("move", "address", "strategy"),
+    "review": ("reply",),
+    "message": ("message",),
+    "queue": ("queue",),
+}
+OPTION_IDS = "abcdefghij"
+Plan = tuple[Move, ...]
+
+
+class ScriptError(Exception):
+    """The shift script is missing, malformed, or the engine cannot key one of its asks."""
+
+
+# ---- the script ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseSpec:
+    """One order and its after-sale, as it stands when the shift starts."""
+
+    type: AfterSaleType
+    product: str
+    strategies: tuple[Strategy, ...] = ()
+    before: tuple[Move, ...] = ()
+    waited_minutes: int = 60
+    minutes_left: int | None = None
+    amount_fen: int | None = None
+    buyer: str = "顾**"
+    phone: str = "1**********"
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class AddressChoice:
+    address: Address
+    note: str
+    supplier: str | None = None  # set when the choice is an address-book entry
+
+
+@dataclass(frozen=True)
+class ReviewSpec:
+    product: str
+    type: AfterSaleType
+    moves: tuple[Move, ...]
+    text: str
+    apology_due: bool
+    replies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    id: str
+    lesson: str
+    title: str
+    story: str
+    kind: str
+    asks: tuple[str, ...]
+    points: Mapping[str, int]
+    case: CaseSpec | None = None
+    move_options: tuple[Plan, ...] = ()
+    addresses: tuple[AddressChoice, ...] = ()
+    review: ReviewSpec | None = None
+    messages: tuple[str, ...] = ()
+    items: tuple[CaseSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Script:
+    id: str
+    title: str
+    shop: str
+    start: datetime
+    pass_score: int
+    note: str
+    minutes_per_request: int
+    sim_minutes_per_real_minute: float
+    lessons: Mapping[str, str]
+    requests: tuple[RequestSpec, ...]
+
+
+def script_path(name: str = DEFAULT_SCRIPT) -> Path:
+    return data_path("capstone", f"{name}.toml")
+
+
+@cache
+def load_script(name: str = DEFAULT_SCRIPT) -> Script:
+    """The shift `data/capstone/<name>.toml`."""
+    path = script_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScriptError(t("capstone.error_read", file=path.name, error=error.strerror)) from error
+    return parse_script(text, path.name)
+
+
+def parse_script(text: str, file: str = "shift.toml") -> Script:
+    """Build a Script from TOML text; every error names the file and the request."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScriptError(t("capstone.error_toml", file=file, error=error)) from error
+
+    def fail(where: str, key: str, **params: object) -> ScriptError:
+        return ScriptError(t("capstone.error_where", file=file, id=where) + t(key, **params))
+
+    def need(table: dict, key: str, kind: type, where: str) -> object:
+        value = table.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise fail(where, "capstone.error_field", field=key)
+        return value
+
+    start = need(raw, "start", datetime, "start")
+    if start.tzinfo is None:
+        raise fail("start", "capstone.error_field", field="start")
+    lessons = need(raw, "lessons", dict, "lessons")
+    clock = raw.get("clock", {})
+    defaults = {str(k): int(v) for k, v in need(raw, "points", dict, "points").items()}
+    requests: list[RequestSpec] = []
+    for entry in need(raw, "requests", list, "requests"):
+        rid = str(entry.get("id", "?"))
+        if any(r.id == rid for r in requests):
+            raise fail(rid, "capstone.error_duplicate", id=rid)
+        requests.append(_request(entry, rid, defaults, lessons, lambda k, rid=rid, **p: fail(rid, k, **p),
+                                 need))
+    return Script(
+        id=str(raw.get("id", Path(file).stem)), title=need(raw, "title", str, "title"),
+        shop=str(raw.get("shop", "")), start=start, pass_score=need(raw, "pass_score", int, "pass_score"),
+        note=str(raw.get("note", "")),
+        minutes_per_request=int(clock.get("minutes_per_request", 0)),
+        sim_minutes_per_real_minute=float(clock.get("sim_minutes_per_real_minute", 0)),
+        lessons={str(k): str(v) for k, v in lessons.items()}, requests=tuple(requests))
+
+
+def _moves(labels: object, fail, what: str = "moves") -> tuple[Move, ...]:
+    if not isinstance(labels, list):
+        raise fail("capstone.error_field", field=what)
+    moves = []
+    for label in labels:
+        try:
+            moves.append(parse_move(str(label)))
+        except KeyError:
+            raise fail("capstone.error_move", move=label) from None
+    return tuple(moves)
+
+
+def _type(label: object, fail) -> AfterSaleType:
+    try:
+        type_ = AfterSaleType.from_label(str(label))
+    except KeyError:
+        type_ = None
+    if type_ not in MODELLED_TYPES:
+        raise fail("capstone.error_type", type=label)
+    return type_
+
+
+def _product(product: object, fail) -> str:
+    if product not in load_products():
+        raise fail("capstone.error_product", product=product)
+    return str(product)
+
+
+def _case_spec(entry: dict, fail) -> CaseSpec:
+    strategies = []
+    for key in entry.get("strategies", []):
+        try:
+            strategies.append(Strategy(key))
+        except ValueError:
+            raise fail("capstone.error_strategy", strategy=key) from None
+    amount = entry.get("amount")
+    before = _moves(entry.get("before", []), fail, "before")
+    left = entry.get("minutes_left")
+    if left is not None and before:
+        raise fail("capstone.error_left")
+    return CaseSpec(
+        type=_type(entry.get("type"), fail), product=_product(entry.get("product"), fail),
+        strategies=tuple(strategies), before=before,
+        waited_minutes=int(entry.get("waited_minutes", 60)),
+        minutes_left=int(left) if left is not None else None,
+        amount_fen=round(float(amount) * 100) if amount is not None else None,
+        buyer=str(entry.get("buyer", "顾**")), phone=str(entry.get("phone", "1**********")),
+        label=str(entry.get("label", "")))
+
+
+def _request(entry: dict, rid: str, defaults: dict[str, int], lessons: dict, fail, need) -> RequestSpec:
+    for key in ("id", "lesson", "title", "story", "kind"):
+        need(entry, key, str, rid)
+    kind = entry["kind"]
+    if kind not in KINDS:
+        raise fail("capstone.error_kind", kind=kind, known="、".join(KINDS))
+    if entry["lesson"] not in lessons:
+        raise fail("capstone.error_lesson", lesson=entry["lesson"])
+    asks = tuple(entry.get("asks", KINDS[kind]))
+    for ask in asks:
+        if ask not in KINDS[kind]:
+            raise fail("capstone.error_ask", ask=ask, kind=kind, known="、".join(KINDS[kind]))
+    points = {ask: int(entry.get("points", {}).get(ask, defaults.get(ask, 1))) for ask in asks}
+    spec = RequestSpec(id=rid, lesson=entry["lesson"], title=entry["title"], story=entry["story"],
+                       kind=kind, asks=asks, points=points)
+    if kind == "case":
+        spec = replace(spec, case=_case_spec(entry, fail))
+        if "move" in asks:
+            plans = tuple(_moves(plan, fail, "move_options") for plan in entry.get("move_options", []))
+            if len(plans) < 2:
+                raise fail("capstone.error_few", count=2)
+            spec = replace(spec, move_options=plans)
+        if "address" in asks:
+            spec = replace(spec, addresses=tuple(_address(a, fail) for a in entry.get("addresses", [])))
+            if len(spec.addresses) < 2:
+                raise fail("capstone.error_few", count=2)
+    elif kind == "review":
+        replies = tuple(str(r.get("text", "")) for r in entry.get("replies", []))
+        if len(replies) < 2:
+            raise fail("capstone.error_few", count=2)
+        spec = replace(spec, review=ReviewSpec(
+            product=_product(entry.get("product"), fail), type=_type(entry.get("type"), fail),
+            moves=_moves(entry.get("moves", []), fail), text=need(entry, "review", str, rid),
+            apology_due=need(entry, "apology_due", bool, rid), replies=replies))
+    elif kind == "message":
+        spec = replace(spec, messages=tuple(str(m.get("text", "")) for m in entry.get("messages", [])))
+        if len(spec.messages) < 2:
+            raise fail("capstone.error_few", count=2)
+    else:
+        spec = replace(spec, items=tuple(_case_spec(item, fail) for item in entry.get("items", [])))
+        if len(spec.items) < 2:
+            raise fail("capstone.error_few", count=2)
+    return spec
+
+
+def _address(entry: dict, fail) -> AddressChoice:
+    note = str(entry.get("note", ""))
+    if "supplier" in entry:
+        supplier = load_suppliers().get(entry["supplier"])
+        if supplier is None:
+            raise fail("capstone.error_supplier", supplier=entry["supplier"])
+        return AddressChoice(supplier.address, note, supplier.id)
+    return AddressChoice(Address(**{f: str(entry.get(f, "")) for f in (
+        "contact", "phone", "province", "city", "district", "detail")}), note)
+
+
+# ---- made-up personal data, built at run time ---------------------------------------------
+
+def sample_phone() -> str:
+    """A made-up mobile number for the privacy traps (built here so no file holds one)."""
+    return "1" + "39" + "0217" + "5678"
+
+
+def fill_personal(text: str) -> str:
+    return text.replace("{phone}", sample_phone())
+
+
+def shown(text: str) -> str:
+    """What an option shows: the buyer data masked. The engine checks the full text (the one
+    that would be sent); the screen never shows a full number, name or street."""
+    return mask_text(fill_personal(text))
+
+
+# ---- what a plan leads to -----------------------------------------------------------------
+
+def engine_plan(desk: Desk, case_id: str) -> Plan:
+    """What the course recommends now: nothing when no person is needed, else staff_decision."""
+    case = desk.cases[case_id]
+    if not needs_person(case, desk):
+        return ()
+    return tuple(move for move, _address in staff_decision(case, desk))
+
+
+def goods_with_buyer(desk: Desk, case: Case) -> bool:
+    """True when the buyer has the money back and still has the goods (no 钱货两清)."""
+    order = desk.orders[case.order_id]
+    if not case.refunded_fen or order.stage is Stage.UNSHIPPED:
+        return False
+    if order.stage is Stage.SHIPPED:
+        return order.parcel not in PARCEL_STATES_GOODS_COMING_BACK
+    return not any(e.case_id == case.id and e.move is BuyerAction.SHIP_BACK for e in desk.log)
+
+
+@dataclass(frozen=True)
+class Played:
+    """A plan played on a copy of the desk, and where it left the case."""
+
+    plan: Plan
+    desk: Desk
+    case: Case
+    refused: Move | None = None
+    message: str = ""
+    waited: bool = False
+    before: int = 0  # the log's length before the plan: what follows is what the plan caused
+
+
+def play_plan(desk: Desk, case_id: str, plan: Plan) -> Played:
+    """Play `plan` on a copy of `desk`; if the case still waits for a person afterwards, let its
+    deadline pass, as it would when nobody comes back to it."""
+    trial = fork(desk)
+    before = len(trial.log)
+    for move in plan:
+        try:
+            step(trial, case_id, move)
+        except ActionNotAllowed as error:
+            return Played(plan, trial, trial.cases[case_id], move, str(error), before=before)
+    waited = False
+    case = trial.cases[case_id]
+    if needs_person(case, trial) and case.deadline is not None:
+        step(trial, case_id, ClockEvent.DEADLINE_PASSED)
+        waited = True
+    return Played(plan, trial, trial.cases[case_id], waited=waited, before=before)
+
+
+def consequence(played: Played, suppliers: Mapping[str, Supplier]) -> str:
+    """What the plan did, in words built from the engine's result."""
+    if played.refused is not None:
+        return t("capstone.c_refused", move=played.refused.label, message=played.message)
+    case = played.case
+    parts = [t("capstone.c_waited")] if played.waited else []
+    parts.append(t("capstone.c_state", status=case.status.label, refunded=yuan(case.refunded_fen)))
+    if case.missed_deadline:
+        parts.append(t("capstone.c_missed"))
+    if goods_with_buyer(played.desk, case):
+        parts.append(t("capstone.c_goods_out"))
+    if case.status in (Status.REFUSED_FIRST, Status.REFUSED_SECOND):
+        parts.append(t("capstone.c_refused_buyer"))
+    if case.refusal_agreed and case.is_open:
+        parts.append(t("capstone.c_wait_refusal"))
+    if case.status is Status.AWAIT_BUYER_RETURN:
+        supplier = next((s.name for s in suppliers.values() if s.address == case.return_address), "")
+        parts.append(t("capstone.c_await_buyer", where=f"「{supplier}」" if supplier else ""))
+    if case.status is Status.AWAIT_BUYER_RECEIVE:
+        parts.append(t("capstone.c_await_buyer_receive"))
+    new_auto = [e.auto for e in played.desk.log[played.before:] if e.auto is not None]
+    if new_auto or (not played.plan and case.auto is not None):
+        parts.append(t("capstone.c_auto", kind=(new_auto or [case.auto])[-1].label))
+    return "".join(parts)
+
+
+def plan_text(plan: Plan) -> str:
+    return t("capstone.plan_then").join(m.label for m in plan) if plan else t("capstone.plan_nothing")
+
+
+def left_text(deadline: datetime | None, now: datetime) -> str:
+    if deadline is None:
+        return ""
+    minutes = int((deadline - now).total_seconds() // 60)
+    if minutes <= 0:
+        return t("capstone.overdue")
+    return t("capstone.left", hours=minutes // 60, minutes=minutes % 60)
+
+
+def strategies_that_act(policy: Policy, case: Case, order: OrderState,
+                        supplier: Supplier) -> list[tuple[Strategy, tuple]]:
+    """Each strategy that, alone, makes the 售后小助手 act on `case`, with what it does."""
+    acting = []
+    for strategy in Strategy:
+        decision = assistant_decision(policy_with([strategy], policy), case, order, supplier)
+        if decision is not None:
+            acting.append((strategy, decision))
+    return acting
+
+
+# ---- one request, set up -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Ask:
+    kind: str
+    prompt: str
+    options: tuple[Option, ...]
+    points: int
+    right: str  # the option id the engine picks
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+
+@dataclass
+class Board:
+    """One order and case on its own desk (a request, or one item of a queue)."""
+
+    spec: CaseSpec
+    order: Order
+    desk: Desk
+    case_id: str
+
+    @property
+    def case(self) -> Case:
+        return self.desk.cases[self.case_id]
+
+
+@dataclass
+class Situation:
+    """A request as the trainee meets it: its board(s), its asks with the engine's key."""
+
+    number: int
+    spec: RequestSpec
+    asks: tuple[Ask, ...]
+    board: Board | None = None
+    items: tuple[Board, ...] = ()
+    missed_before: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The score of one ask, and why."""
+
+    request_id: str
+    request_title: str
+    lesson: str
+    ask: str
+    chosen: str | None
+    chosen_label: str
+    right: str
+    right_label: str
+    points: int
+    earned: int
+    reason: str
+
+    @property
+    def correct(self) -> bool:
+        return self.earned == self.points
+
+
+@dataclass(frozen=True)
+class LessonScore:
+    lesson: str
+    title: str
+    earned: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Report:
+    shift: str
+    title: str
+    score: int
+    total: int
+    percent: int
+    pass_score: int
+    passed: bool
+    by_lesson: tuple[LessonScore, ...]
+    lost: tuple[Verdict, ...]
+    verdicts: tuple[Verdict, ...]
+    started: datetime
+    ended: datetime
+
+    def lesson_points(self) -> dict[str, tuple[int, int]]:
+        return {s.lesson: (s.earned, s.total) for s in self.by_lesson}
+
+
+def _options(values: Sequence[tuple[str, object]]) -> tuple[Option, ...]:
+    return tuple(Option(OPTION_IDS[i], label, value) for i, (label, value) in enumerate(values))
+
+
+class Shift:
+    """A shift in progress: the current request, the clock, the verdicts so far."""
+
+    def __init__(self, script: Script | str = DEFAULT_SCRIPT, *, clock: bool = False,
+                 policy: Policy | None = None, suppliers: Mapping[str, Supplier] | None = None,
+                 products: Mapping[str, Product] | None = None) -> None:
+        self.script = load_script(script) if isinstance(script, str) else script
+        self.policy = policy or load_policy()
+        self.suppliers = suppliers or load_suppliers()
+        self.products = products or load_products()
+        self.clock = clock
+        self.now = self.script.start
+        self.situations = [self._situation(number, spec)
+                           for number, spec in enumerate(self.script.requests, start=1)]
+        self.index = 0
+        self.verdicts: list[Verdict] = []
+
+    # -- reading
+
+    @property
+    def current(self) -> Situation | None:
+        return self.situations[self.index] if self.index < len(self.situations) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def total_points(self) -> int:
+        return sum(ask.points for s in self.situations for ask in s.asks)
+
+    @property
+    def score(self) -> int:
+        return sum(v.earned for v in self.verdicts)
+
+    def key(self, situation: Situation | None = None) -> dict[str, str]:
+        """The engine's answer to every ask of the request: {ask kind: option id}."""
+        situation = situation or self.current
+        return {ask.kind: ask.right for ask in situation.asks} if situation else {}
+
+    def supplier_of(self, product_id: str) -> Supplier:
+        return self.suppliers[self.products[product_id].supplier_id]
+
+    # -- setting up
+
+    def _order(self, number: int, spec: CaseSpec) -> Order:
+        product = self.products[spec.product]
+        return Order(id=f"DD{self.script.start:%Y%m%d}{200 + number:03d}", product_id=product.id,
+                     supplier_id=product.supplier_id, paid_fen=product.price_fen, buyer=spec.buyer,
+                     buyer_phone=spec.phone)
+
+    def _board(self, number: int, spec: CaseSpec, strategies: Sequence[Strategy] | None = None,
+               rid: str = "") -> Board:
+        """The case brought to where the script says it stands at the start of the shift."""
+        order = self._order(number, spec)
+        start = self.script.start
+        opened = start - timedelta(minutes=spec.waited_minutes)
+        if spec.minutes_left is not None:
+            deadline = self.policy.deadline_for(Status.AWAIT_MERCHANT)
+            if deadline is None:
+                raise ScriptError(t("capstone.error_where", file=self.script.id, id=rid)
+                                  + t("capstone.error_left"))
+            opened = start + timedelta(minutes=spec.minutes_left) - deadline.duration
+        try:
+            desk, case_id = start_case(
+                spec.type, strategies=spec.strategies if strategies is None else strategies,
+                order=order, amount_fen=spec.amount_fen, policy=self.policy,
+                suppliers=self.suppliers, at=opened)
+            play(desk, case_id, spec.before)
+            desk.advance_to(start)
+        except ActionNotAllowed as error:
+            raise ScriptError(t("capstone.error_where", file=self.script.id, id=rid)
+                              + t("capstone.error_setup", message=error)) from error
+        return Board(spec, order, desk, case_id)
+
+    def _situation(self, number: int, spec: RequestSpec) -> Situation:
+        def keyed(kind: str, prompt_key: str, options: tuple[Option, ...], right: list[str]) -> Ask:
+            if len(right) != 1:
+                raise ScriptError(t("capstone.error_where", file=self.script.id, id=spec.id)
+                                  + t("capstone.error_key", count=len(right), which="、".join(right) or "—"))
+            return Ask(kind, t(prompt_key), options, spec.points[kind], right[0])
+
+        asks: list[Ask] = []
+        situation = Situation(number, spec, ())
+        if spec.kind == "case":
+            board = self._board(number, spec.case, rid=spec.id)
+            situation.board = board
+            situation.missed_before = board.case.missed_deadline
+            for kind in spec.asks:
+                if kind == "move":
+                    plan = engine_plan(board.desk, board.case_id)
+                    options = _options([(plan_text(p), p) for p in spec.move_options])
+                    asks.append(keyed(kind, "capstone.ask_move", options,
+                                      [o.id for o in options if o.value == plan]))
+                elif kind == "address":
+                    expected = self.supplier_of(spec.case.product)
+                    options = _options([(self._address_label(a), a.address) for a in spec.addresses])
+                    asks.append(keyed(kind, "capstone.ask_address", options,
+                                      [o.id for o in options if not address_problems(o.value, expected)]))
+                else:
+                    bare = self._board(number, spec.case, strategies=[], rid=spec.id)
+                    acting = strategies_that_act(self.policy, bare.case, bare.desk.orders[bare.order.id],
+                                                 self.supplier_of(spec.case.product))
+                    situation.extra["acting"] = acting
+                    options = _options([(s.label, s) for s in Strategy]
+                                       + [(t("capstone.strategy_none"), None)])
+                    picked = {s for s, _decision in acting}
+                    asks.append(keyed(kind, "capstone.ask_strategy", options, [
+                        o.id for o in options
+                        if (o.value in picked if picked else o.value is None)]))
+        elif spec.kind == "review":
+            review = spec.review
+            board = self._board(number, CaseSpec(type=review.type, product=review.product,
+                                                 before=review.moves), strategies=[], rid=spec.id)
+            case = board.case
+            situation.board = board
+            amounts = {a for a in (board.order.paid_fen, case.refunded_fen) if a > 0}
+            situation.extra["amounts"] = amounts
+            options = _options([(shown(text), fill_personal(text)) for text in review.replies])
+            asks.append(keyed("reply", "capstone.ask_reply", options,
+                              [o.id for o in options if self._reply_check(o.value, situation).passed]))
+        elif spec.kind == "message":
+            options = _options([(shown(text), fill_personal(text)) for text in spec.messages])
+            asks.append(keyed("message", "capstone.ask_message", options,
+                              [o.id for o in options if not find_personal_data(o.value)]))
+        else:
+            items = tuple(self._board(number * 10 + i, item, rid=spec.id)
+                          for i, item in enumerate(spec.items))
+            situation.items = items
+            options = _options([(self._queue_label(item), i) for i, item in enumerate(items)])
+            waiting = [(item.case.deadline, i) for i, item in enumerate(items)
+                       if needs_person(item.case, item.desk) and item.case.deadline is not None]
+            first = min(waiting)[0] if waiting else None
+            asks.append(keyed("queue", "capstone.ask_queue", options,
+                              [o.id for o in options if (items[o.value].case.deadline, o.value) in waiting
+                               and items[o.value].case.deadline == first]))
+        situation.asks = tuple(asks)
+        return situation
+
+    def _address_label(self, choice: AddressChoice) -> str:
+        where = (t("capstone.address_book", supplier=self.suppliers[choice.supplier].name)
+                 if choice.supplier else t("capstone.address_note", note=choice.note))
+        return t("capstone.address_option", where=where, address=choice.address.one_line())
+
+    def _queue_label(self, item: Board) -> str:
+        return t("capstone.queue_option", label=item.spec.label, state=self.queue_state(item))
+
+    def queue_state(self, item: Board) -> str:
+        case = item.case
+        if not case.is_open:
+            return t("capstone.queue_state_closed", status=case.status.label)
+        if not needs_person(case, item.desk):
+            note = t("capstone.fact_refusal") if case.refusal_agreed else case.status.label
+            return t("capstone.queue_state_auto", status=case.status.label, note=note)
+        return t("capstone.queue_state_deadline", status=case.status.label,
+                 left=left_text(case.deadline, self.script.start))
+
+    def _reply_check(self, reply: str, situation: Situation):
+        from .reviews import check_reply  # lesson 05's checklist; loaded only when a review is keyed
+
+        return check_reply(reply, apology_due=situation.spec.review.apology_due,
+                           amounts=situation.extra["amounts"])
+
+    # -- what the trainee sees
+
+    def facts(self, situation: Situation | None = None) -> list[str]:
+        """The lines describing the request now (masked buyer data only)."""
+        situation = situation or self.current
+        if situation is None:
+            return []
+        board = situation.board
+        if situation.spec.kind == "review":
+            case, review = board.case, situation.spec.review
+            return [t("capstone.fact_review", review=review.text),
+                    t("capstone.fact_review_case", type=case.type.label, status=case.status.label,
+                      refunded=yuan(case.refunded_fen), paid=yuan(board.order.paid_fen))]
+        if board is None:
+            return []
+        case, order = board.case, board.desk.orders[board.order.id]
+        product = self.products[board.order.product_id]
+        lines = [
+            t("capstone.fact_order", order=board.order.id, product=f"{product.id} {product.name}",
+              paid=yuan(board.order.paid_fen), buyer=board.order.buyer, phone=board.order.buyer_phone),
+            t("capstone.fact_case", case=case.id, type=case.type.label, status=case.status.label),
+            t("capstone.fact_goods", stage=order.stage.label,
+              parcel=t("capstone.fact_parcel", parcel=order.parcel.label) if order.parcel else ""),
+        ]
+        on = [s.label for s in Strategy if board.desk.policy.is_on(s)]
+        lines.append(t("capstone.fact_strategies", strategies="、".join(on)) if on
+                     else t("capstone.fact_no_strategies"))
+        if case.auto is not None:
+            auto_move = next((e.move for e in board.desk.log
+                              if e.case_id == case.id and e.auto is not None), None)
+            lines.append(t("capstone.fact_assistant", move=auto_move.label if auto_move else "",
+                           kind=case.auto.label))
+        if case.refusal_agreed and case.is_open:
+            lines.append(t("capstone.fact_refusal"))
+        if not case.is_open:
+            lines.append(t("capstone.fact_closed", refunded=yuan(case.refunded_fen)))
+        elif case.deadline is not None:
+            lines.append(t("capstone.fact_deadline", deadline=case.deadline.strftime("%m-%d %H:%M"),
+                           left=left_text(case.deadline, self.now)))
+        else:
+            lines.append(t("capstone.fact_no_deadline"))
+        return lines
+
+    # -- deciding
+
+    def decide(self, answers: Mapping[str, str | None], thinking_minutes: float = 0.0) -> list[Verdict]:
+        """Score the current request's answers ({ask kind: option id}) and move to the next.
+
+        With the clock on, the decision happens `thinking_minutes` after the request came up; a
+        deadline that passes before it costs the move's points.
+        """
+        situation = self.current
+        if situation is None:
+            return []
+        late = False
+        if self.clock:
+            self.now += timedelta(minutes=max(thinking_minutes, 0.0))
+            if situation.spec.kind == "case":
+                situation.board.desk.advance_to(self.now)
+                late = situation.board.case.missed_deadline and not situation.missed_before
+        verdicts = [self._verdict(situation, ask, answers.get(ask.kind), late) for ask in situation.asks]
+        self.verdicts += verdicts
+        self.index += 1
+        if self.clock:
+            self.now += timedelta(minutes=self.script.minutes_per_request)
+        return verdicts
+
+    def _verdict(self, situation: Situation, ask: Ask, chosen: str | None, late: bool) -> Verdict:
+        right = ask.option(ask.right)
+        picked = ask.option(chosen) if chosen in {o.id for o in ask.options} else None
+        correct = picked is not None and picked.id == right.id
+        if late and ask.kind == "move":
+            case = situation.board.case
+            correct, reason = False, t("capstone.too_late", deadline=_deadline_before(situation),
+                                       status=case.status.label, refunded=yuan(case.refunded_fen))
+        else:
+            reason = self._reason(situation, ask, picked, right, correct)
+        verdict_word = t("capstone.right" if correct else "capstone.wrong", points=ask.points)
+        return Verdict(
+            request_id=situation.spec.id, request_title=situation.spec.title,
+            lesson=situation.spec.lesson, ask=ask.kind, chosen=picked.id if picked else None,
+            chosen_label=picked.label if picked else "", right=right.id, right_label=right.label,
+            points=ask.points, earned=ask.points if correct else 0, reason=f"{verdict_word} {reason}")
+
+    def _reason(self, situation: Situation, ask: Ask, picked: Option | None, right: Option,
+                correct: bool) -> str:
+        if picked is None:
+            return t("capstone.no_answer")
+        board = situation.board
+        if ask.kind == "move":
+            played = play_plan(board.desk, board.case_id, picked.value)
+            board.desk = played.desk  # what the trainee did is what the request shows afterwards
+            result = consequence(played, self.suppliers)
+            if correct:
+                return t("capstone.right_move", plan=picked.label, consequence=result)
+            return t("capstone.wrong_move", plan=picked.label, expected=right.label, consequence=result)
+        if ask.kind == "address":
+            product = self.products[board.order.product_id]
+            supplier = self.supplier_of(product.id)
+            if correct:
+                return t("capstone.right_address", product=product.name, supplier=supplier.name)
+            return t("capstone.wrong_address",
+                     problems="；".join(address_problems(picked.value, supplier)))
+        if ask.kind == "strategy":
+            acting = situation.extra["acting"]
+            if not acting:
+                return t("capstone.right_strategy_none") if correct else \
+                    t("capstone.wrong_strategy_none", chosen=picked.label)
+            strategy, (move, kind) = acting[0]
+            if correct:
+                return t("capstone.right_strategy", strategy=strategy.label, move=move.label, kind=kind.label)
+            if picked.value is None:
+                return t("capstone.wrong_strategy_missed", expected=strategy.label, move=move.label)
+            return t("capstone.wrong_strategy", chosen=picked.label, expected=strategy.label,
+                     move=move.label)
+        if ask.kind == "reply":
+            if correct:
+                return t("capstone.right_reply")
+            check = self._reply_check(picked.value, situation)
+            problems = [t(f"capstone.check_{item.name}", found="、".join(item.found))
+                        for item in check.items if item.passed is False]
+            return t("capstone.wrong_reply", problems="；".join(problems))
+        if ask.kind == "message":
+            if correct:
+                return t("capstone.right_message")
+            found = "、".join(t("capstone.found_item", kind=f.label, masked=f.masked)
+                             for f in find_personal_data(picked.value))
+            return t("capstone.wrong_message", found=found)
+        items = situation.items
+        first = items[right.value]
+        left = left_text(first.case.deadline, self.script.start)
+        if correct:
+            return t("capstone.right_queue", left=left)
+        chosen = items[picked.value]
+        if not needs_person(chosen.case, chosen.desk):
+            return t("capstone.wrong_queue_auto", chosen=chosen.spec.label, state=self.queue_state(chosen),
+                     expected=first.spec.label, left=left)
+        return t("capstone.wrong_queue_later", chosen=chosen.spec.label,
+                 chosen_left=left_text(chosen.case.deadline, self.script.start),
+                 expected=first.spec.label, left=left)
+
+    # -- the end
+
+    def report(self) -> Report:
+        """The shift's result: score, per lesson, and every lost point with its reason."""
+        total = self.total_points
+        score = self.score
+        by_lesson = []
+        for lesson, title in self.script.lessons.items():
+            asks = [(ask.points, s.spec.id, ask.kind) for s in self.situations for ask in s.asks
+                    if s.spec.lesson == lesson]
+            earned = sum(v.earned for v in self.verdicts if v.lesson == lesson)
+            by_lesson.append(LessonScore(lesson, title, earned, sum(p for p, _id, _kind in asks)))
+        return Report(
+            shift=self.script.id, title=self.script.title, score=score, total=total,
+            percent=round(100 * score / total) if total else 0, pass_score=self.script.pass_score,
+            passed=self.finished and 100 * score >= self.script.pass_score * total,
+            by_lesson=tuple(by_lesson), lost=tuple(v for v in self.verdicts if not v.correct),
+            verdicts=tuple(self.verdicts), started=self.script.start, ended=self.now)
+
+
+def _deadline_before(situation: Situation) -> str:
+    deadlines = [e.at for e in situation.board.desk.log
+                 if e.move is ClockEvent.DEADLINE_PASSED and e.case_id == situation.board.case_id]
+    return deadlines[-1].strftime("%m-%d %H:%M") if deadlines else ""
+
+
+def play_perfect(shift: Shift) -> Report:
+    """Answer every request with the engine's key (for checkpoints and tests)."""
+    while not shift.finished:
+        shift.decide(shift.key())
+    return shift.report()

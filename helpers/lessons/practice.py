@@ -1,0 +1,349 @@
+"""The three drills of lesson 06 (注意事项), without widgets: the deadline queue, the return-address
+check and the privacy check of a message to the upstream supplier (上家).
+
+Each drill asks the course's engine, never a rule of its own:
+
+- `QueueDrill` is a `Desk` of several open cases on a simulated clock. The queue is sorted by
+  deadline like the back office's `status_deadline asc`; `handle` plays the course's recommended
+  moves (`simulate.staff_decision`); `advance` moves the clock and the engine lets every deadline
+  on the way expire (the platform acts, the case counts as missed).
+- `address_cases` builds draft return addresses from the address book with one flaw each;
+  `agree_return` lets the engine judge the trainee's address (`addresses.address_problems`).
+- `privacy_messages` builds messages at run time from synthetic pieces with a seeded RNG (no full
+  phone number is stored anywhere); `privacy_check` says what is still personal
+  (`privacy.find_personal_data`) and what the upstream needs that is missing.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from ..engine.codes import (
+    Actor,
+    AfterSaleType,
+    BuyerAction,
+    ClockEvent,
+    MerchantAction,
+    ParcelState,
+    Stage,
+    Status,
+)
+from ..engine.machine import (
+    STAGE_FOR_TYPE,
+    ActionNotAllowed,
+    Case,
+    Desk,
+    Event,
+    OrderEvent,
+    Request,
+    actor_of,
+)
+from ..engine.model import Address, Product, Supplier, load_products, load_suppliers, shanghai
+from ..engine.policy import Deadline, Policy, load_policy
+from ..engine.privacy import Finding, find_personal_data
+from ..engine.scenarios import STEP, fork, start_case, step
+from ..engine.simulate import day_report, needs_person, staff_decision
+from ..strings import t
+from .decide import order_for
+
+# ---- 1. the queue sorted by deadline ----------------------------------------------------
+
+QUEUE_NOW = shanghai(2026, 3, 5, 9, 0)
+# A case counts as urgent when this share of its node's time limit is left (the limit itself
+# comes from the policy, so the drill follows whatever the shop's rules say).
+URGENT_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One request of the drill: its type, item, and how much of its time limit is left at start."""
+
+    type: AfterSaleType
+    product_id: str
+    left_share: float
+    second_review: bool = False  # the goods are back: the case waits at 待商家二次同意
+
+
+QUEUE_PLAN: tuple[QueueItem, ...] = (
+    QueueItem(AfterSaleType.RETURN_REFUND, "P06", 0.5),
+    QueueItem(AfterSaleType.EXCHANGE, "P09", 0.12),
+    QueueItem(AfterSaleType.UNSHIPPED_REFUND, "P07", 0.7),
+    QueueItem(AfterSaleType.RETURN_REFUND, "P03", 0.04),
+    QueueItem(AfterSaleType.RETURN_REFUND, "P05", 0.05, second_review=True),
+    QueueItem(AfterSaleType.SHIPPED_REFUND, "P02", 0.6),
+    QueueItem(AfterSaleType.EXCHANGE, "P04", 0.9),
+)
+
+
+@dataclass(frozen=True)
+class Expired:
+    """A deadline that passed while the clock ran, and what the engine did about it."""
+
+    case_id: str
+    before: Status
+    after: Status
+    refunded_fen: int
+    missed: bool
+    on_timeout: str
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What one 「处理这单」 did."""
+
+    case_id: str
+    moves: tuple[MerchantAction, ...]
+    status: Status
+    more_urgent: str | None  # a case whose deadline was nearer, if any
+    expired: tuple[Expired, ...] = ()
+
+
+def queue_desk(policy: Policy, suppliers: Mapping[str, Supplier], products: Mapping[str, Product],
+               plan: tuple[QueueItem, ...] = QUEUE_PLAN, now: datetime = QUEUE_NOW) -> Desk:
+    """A desk whose open cases have `plan`'s share of their time limits left at `now`."""
+    timed: list[tuple[datetime, int, Event]] = []
+
+    def at(when: datetime, move, order_id: str, **fields) -> None:
+        timed.append((when, len(timed), Event(when, move, actor_of(move), order_id, **fields)))
+
+    for number, item in enumerate(plan, start=1):
+        order = order_for(products[item.product_id], f"DD202603040{number:02d}")
+        case_id = f"AS{number:05d}"
+        node = Status.AWAIT_SECOND_REVIEW if item.second_review else Status.AWAIT_MERCHANT
+        limit = _limit(policy, node)
+        entered = now - timedelta(minutes=round(limit.hours * 60 * (1 - item.left_share)))
+        asked = entered - 2 * STEP if item.second_review else entered
+        at(asked - timedelta(days=3), OrderEvent.ORDER_PLACED, order.id, order=order)
+        stage = STAGE_FOR_TYPE[item.type]
+        if stage is not Stage.UNSHIPPED:
+            at(asked - timedelta(days=2), OrderEvent.HANDED_TO_COURIER, order.id)
+        if stage is Stage.RECEIVED:
+            at(asked - timedelta(days=1), ParcelState.SIGNED_BY_BUYER, order.id)
+        at(asked, OrderEvent.APPLY, order.id, case_id=case_id,
+           request=Request(item.type, order.paid_fen))
+        if item.second_review:
+            at(asked + STEP, MerchantAction.AGREE_RETURN, order.id, case_id=case_id,
+               address=suppliers[order.supplier_id].address)
+            at(entered, BuyerAction.SHIP_BACK, order.id, case_id=case_id)
+    desk = Desk(policy=policy, suppliers=suppliers)
+    for _when, _n, event in sorted(timed, key=lambda x: x[:2]):
+        desk.apply(event)
+    desk.advance_to(now)
+    return desk
+
+
+def _limit(policy: Policy, status: Status) -> Deadline:
+    deadline = policy.deadline_for(status)
+    if deadline is None:  # the drill is about time limits: a policy without one cannot run it
+        raise ValueError(t("practice.no_limit", status=status.label))
+    return deadline
+
+
+@dataclass
+class QueueDrill:
+    """The queue and its clock. State: the desk and the cases the trainee handled."""
+
+    policy: Policy = field(default_factory=load_policy)
+    suppliers: Mapping[str, Supplier] = field(default_factory=load_suppliers)
+    products: Mapping[str, Product] = field(default_factory=load_products)
+    plan: tuple[QueueItem, ...] = QUEUE_PLAN
+    desk: Desk = field(init=False)
+    handled: list[str] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.desk = queue_desk(self.policy, self.suppliers, self.products, self.plan)
+
+    @property
+    def now(self) -> datetime:
+        return self.desk.now or QUEUE_NOW
+
+    def queue(self) -> list[Case]:
+        """Cases waiting for a person, the nearest deadline first (`status_deadline asc`)."""
+        waiting = [c for c in self.desk.cases.values() if needs_person(c, self.desk)]
+        return sorted(waiting, key=lambda c: (c.deadline is None, c.deadline or c.opened_at, c.id))
+
+    def left(self, case: Case) -> timedelta:
+        return (case.deadline - self.now) if case.deadline else timedelta.max
+
+    def urgent(self, case: Case) -> bool:
+        deadline = self.policy.deadline_for(case.status)
+        return bool(deadline and case.deadline
+                    and self.left(case) <= deadline.duration * URGENT_SHARE)
+
+    def product_of(self, case: Case) -> Product:
+        return self.products[self.desk.orders[case.order_id].order.product_id]
+
+    def handle(self, case_id: str) -> Handled:
+        """Play the recommended moves on `case_id`, one `STEP` from now.
+
+        Raises ActionNotAllowed (desk unchanged) when the case no longer waits for a person.
+        """
+        queue = self.queue()
+        case = self.desk.cases.get(case_id)
+        if case is None or case not in queue:
+            raise ActionNotAllowed(t("practice.queue_not_waiting", case=case_id))
+        before = {c.id: c.status for c in self.desk.cases.values()}
+        moves = staff_decision(case, self.desk)
+        # Played on a copy: a move refused halfway leaves the drill's desk as it was.
+        trial, recorded = fork(self.desk), []
+        for move, address in moves:
+            recorded += trial.apply(Event(self.now + STEP, move, Actor.MERCHANT, case.order_id,
+                                          case_id=case_id, address=address))
+        self.desk = trial
+        self.handled.append(case_id)
+        return Handled(case_id, tuple(m for m, _ in moves), trial.cases[case_id].status,
+                       queue[0].id if queue[0].id != case_id else None,
+                       tuple(self._expired(recorded, before)))
+
+    def advance(self, hours: float) -> list[Expired]:
+        """Move the clock `hours` on; every deadline on the way expires as the platform rules."""
+        before = {c.id: c.status for c in self.desk.cases.values()}
+        return self._expired(self.desk.advance_to(self.now + timedelta(hours=hours)), before)
+
+    def _expired(self, events: list[Event], before: Mapping[str, Status]) -> list[Expired]:
+        out = []
+        for event in events:
+            if event.move is not ClockEvent.DEADLINE_PASSED or event.case_id is None:
+                continue
+            case, was = self.desk.cases[event.case_id], before[event.case_id]
+            limit = self.policy.deadline_for(was)
+            out.append(Expired(case.id, was, case.status, case.refunded_fen, case.missed_deadline,
+                               limit.on_timeout if limit else ""))
+        return out
+
+    @property
+    def missed(self) -> int:
+        return day_report(self.desk).missed_deadlines
+
+    @property
+    def auto_handled(self) -> int:
+        return day_report(self.desk).auto_handled
+
+
+# ---- 2. the return-address drill ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddressCase:
+    """One order whose return must be agreed, with the draft address a colleague left."""
+
+    key: str  # names the story in the catalog: practice.address_story_<key>
+    product: Product
+    expected: Supplier  # the supplier that ships the item: only its address is right
+    draft: Address
+
+
+# (story key, item, whose address the draft starts from, the flaw written into it)
+ADDRESS_PLAN: tuple[tuple[str, str, str, Mapping[str, str]], ...] = (
+    ("shop_default", "P03", "S01", {}),
+    ("no_province", "P05", "S03", {"province": ""}),
+    ("bad_phone", "P09", "S05", {"phone": "85550505"}),
+    ("all_right", "P07", "S04", {}),
+    ("short_detail", "P10", "S05", {"detail": "18 号"}),
+)
+
+
+def address_cases(suppliers: Mapping[str, Supplier] | None = None,
+                  products: Mapping[str, Product] | None = None) -> list[AddressCase]:
+    """The drill's orders; each draft is an address-book entry with one flaw (or none)."""
+    suppliers = suppliers or load_suppliers()
+    products = products or load_products()
+    cases = []
+    for key, product_id, draft_from, flaw in ADDRESS_PLAN:
+        product = products[product_id]
+        cases.append(AddressCase(key, product, suppliers[product.supplier_id],
+                                 replace(suppliers[draft_from].address, **flaw)))
+    return cases
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The engine's answer to 「同意退货申请」 with the trainee's address."""
+
+    ok: bool
+    status: Status
+    message: str
+
+
+def agree_return(case: AddressCase, address: Address, *, policy: Policy | None = None,
+                 suppliers: Mapping[str, Supplier] | None = None) -> Agreement:
+    """Open the order's 退货退款 and agree with `address`; the engine accepts it or says why not."""
+    desk, case_id = start_case(AfterSaleType.RETURN_REFUND, strategies=[], order=order_for(case.product),
+                               policy=policy, suppliers=suppliers)
+    try:
+        step(desk, case_id, MerchantAction.AGREE_RETURN, address=address)
+    except ActionNotAllowed as error:
+        return Agreement(False, desk.cases[case_id].status, str(error))
+    return Agreement(True, desk.cases[case_id].status, "")
+
+
+# ---- 3. the privacy drill -----------------------------------------------------------------
+
+PRIVACY_SEED = 6
+MOBILE_PREFIXES = ("139", "138", "186", "157", "133")
+
+
+@dataclass(frozen=True)
+class PrivacyMessage:
+    """A draft message to the upstream supplier. `secrets` are the buyer's data put into it."""
+
+    key: str  # the template: practice.msg_<key>
+    text: str
+    must_keep: tuple[str, ...]  # what the upstream needs: the order number, the tracking number
+    secrets: tuple[tuple[str, str], ...]  # (kind, text) pieces that must not leave the shop
+
+
+@dataclass(frozen=True)
+class PrivacyCheck:
+    """What is wrong with a message before it may be sent."""
+
+    findings: tuple[Finding, ...]  # personal data the detector still finds
+    leaks: tuple[str, ...]  # kinds of the message's own secrets still in it (detector or not)
+    missing: tuple[str, ...]  # what the upstream needs and the text lost
+
+    @property
+    def clean(self) -> bool:
+        return not (self.findings or self.leaks or self.missing)
+
+
+def _pieces(key: str) -> list[str]:
+    return t(f"practice.fake_{key}").split()
+
+
+def privacy_messages(seed: int = PRIVACY_SEED,
+                     products: Mapping[str, Product] | None = None) -> list[PrivacyMessage]:
+    """The drill's messages, made now from synthetic pieces; the same seed gives the same ones."""
+    rng = random.Random(seed)
+    products = products or load_products()
+    items = sorted(products.values(), key=lambda p: p.id)
+    messages = []
+    for number, key in enumerate(("return", "exchange", "refused"), start=1):
+        name = rng.choice(_pieces("surnames")) + "".join(rng.sample(_pieces("given"), 2))
+        phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10 ** 8):08d}"
+        address = (rng.choice(_pieces("places")) + rng.choice(_pieces("roads"))
+                   + t("practice.fake_house", number=rng.randrange(1, 300),
+                       building=rng.randrange(1, 20), room=rng.randrange(101, 2400)))
+        order_id = f"DD20260305{number:03d}"
+        tracking = "SF8" + f"{rng.randrange(10 ** 12):012d}"
+        item = rng.choice(items).name
+        text = t(f"practice.msg_{key}", order=order_id, item=item, tracking=tracking, name=name,
+                 phone=phone, address=address)
+        messages.append(PrivacyMessage(key, text, (order_id, tracking),
+                                       (("name", name), ("phone", phone), ("address", address))))
+    return messages
+
+
+def _squash(text: str) -> str:
+    """The text without spaces and dashes, so "139 1234 5678" still counts as the number."""
+    return re.sub(r"[\s\-]", "", text)
+
+
+def privacy_check(message: PrivacyMessage, text: str) -> PrivacyCheck:
+    """Check `text` (the trainee's edit of `message`) before it goes to the upstream supplier."""
+    squashed = _squash(text)
+    leaks = tuple(kind for kind, secret in message.secrets if _squash(secret) in squashed)
+    missing = tuple(piece for piece in message.must_keep if piece not in text)
+    return PrivacyCheck(tuple(find_personal_data(text)), leaks, missing)
