@@ -28,6 +28,8 @@ something the engine disagrees with. Format, with every field:
 
 from __future__ import annotations
 
+import hashlib
+import random
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +128,16 @@ def grade(question: Question, choice_id: str) -> Feedback:
     correct = choice.id == question.answer
     return Feedback(correct=correct, reason=question.explanation if correct else choice.why_wrong,
                     explanation=question.explanation)
+
+
+def shuffled(question: Question, trainee: str, lesson: str = "") -> tuple[Choice, ...]:
+    """The choices in the order one trainee sees them: shuffled per trainee and question, and
+    the same order every time for that trainee (a seed from their name, the lesson and the
+    question id). Answers are recorded and graded by choice id, never by position."""
+    seed = hashlib.sha256(f"{trainee}\x1f{lesson}\x1f{question.id}".encode()).digest()
+    order = list(question.choices)
+    random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)
+    return tuple(order)
 
 
 # ---- engine keys ------------------------------------------------------------------------
