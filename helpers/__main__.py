@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .course.app import cli_app
 from .course.workspace import cli_reset, cli_start
 from .strings import t
 
@@ -43,6 +44,7 @@ COMMANDS: dict[str, Command] = {
     "start": Command(cli_start, "workspace.help_start", {"dir": "workspace.help_folder"}),
     "reset": Command(cli_reset, "workspace.help_reset",
                      {"dir": "workspace.help_folder", "lesson": "workspace.help_lesson"}),
+    "app": Command(cli_app, "app.help"),
 }
 
 
