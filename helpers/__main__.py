@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .course.app import cli_app
+from .course.lab import cli_lab
 from .course.workspace import cli_reset, cli_start
 from .strings import t
 
@@ -45,6 +46,7 @@ COMMANDS: dict[str, Command] = {
     "reset": Command(cli_reset, "workspace.help_reset",
                      {"dir": "workspace.help_folder", "lesson": "workspace.help_lesson"}),
     "app": Command(cli_app, "app.help"),
+    "lab": Command(cli_lab, "workspace.help_lab"),
 }
 
 
