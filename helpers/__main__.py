@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .course.app import cli_app
 from .course.lab import cli_lab
+from .course.language import cli_language
 from .course.workspace import cli_reset, cli_start
 from .strings import t
 
@@ -47,6 +48,7 @@ COMMANDS: dict[str, Command] = {
                      {"dir": "workspace.help_folder", "lesson": "workspace.help_lesson"}),
     "app": Command(cli_app, "app.help"),
     "lab": Command(cli_lab, "workspace.help_lab"),
+    "language": Command(cli_language, "cli.language_help", {"language": "cli.language_arg"}),
 }
 
 

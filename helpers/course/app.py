@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 from ..paths import PROJECT_ROOT
 from ..strings import t
+from .language import launch_environment
 
 ROOT = PROJECT_ROOT / "notebooks"
 INDEX = "app/index.ipynb"
@@ -49,8 +50,9 @@ def page_url(port: int, notebook: str = INDEX, host: str = HOST) -> str:
 
 
 def environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The server's environment: Voilà finds the course's template through JUPYTER_PATH."""
-    env = dict(os.environ if base is None else base)
+    """The server's environment: Voilà finds the course's template through JUPYTER_PATH; the
+    trainee's saved language, if any, for every kernel."""
+    env = launch_environment(base)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
     return env
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..strings import t
+from .language import launch_environment
 from .workspace import WorkspaceError, start
 
 ENV_WORKSPACE = "DOUDIAN_COURSE_WORKSPACE"
@@ -72,6 +73,6 @@ def cli_lab() -> int:
     print(t("workspace.started", folder=result.folder, copied=len(result.copied), kept=len(result.kept)))
     command = [sys.executable, "-m", "jupyterlab", *server_arguments(folder), FIRST_LESSON]
     try:
-        return subprocess.call(command, cwd=folder)
+        return subprocess.call(command, cwd=folder, env=launch_environment())
     except KeyboardInterrupt:
         return 0
