@@ -7,9 +7,10 @@ so the course's own files stay as they are. The first page is the course index,
 `notebooks/app/index.ipynb` (a link to every lesson and the trainee's progress). What the
 command line below sets, and why:
 
-- `--template=doudian`: Voilà's `lab` template without its public-CDN stylesheets
-  (app_share/voila/templates/doudian, found through JUPYTER_PATH), and MathJax's CDN URL blanked
-  in the page config (`Voila.mathjax_url`): no request leaves 127.0.0.1.
+- `--template=doudian`: Voilà's `lab` template without its public-CDN stylesheets and scripts,
+  and with MathJax's CDN URL out of the page config (app_share/voila/templates/doudian, found
+  through JUPYTER_PATH; the same template serves Voilà as a server extension behind a hub): no
+  request leaves 127.0.0.1.
 - `--VoilaConfiguration.preheat_kernel=True`: a pool of one kernel per page, each of which has
   already run its notebook (voila's `VoilaKernelManager`), so a page is interactive as soon as it
   opens. `preheat` limits the pool to some pages (a test that opens two lessons need not warm
@@ -67,8 +68,7 @@ def voila_command(port: int, root: Path = ROOT, preheat: Iterable[str] | None = 
         deny += sorted(str(p.relative_to(root)) for p in root.rglob("*.ipynb")
                        if str(p.relative_to(root)) not in wanted)
     return [
-        # The MathJax options below are deprecated in Voilà 0.5 (still honoured); no warning for them.
-        sys.executable, "-W", "ignore::DeprecationWarning", "-m", "voila", str(root),
+        sys.executable, "-m", "voila", str(root),
         "--no-browser",
         f"--Voila.ip={HOST}",
         f"--Voila.port={port}",
@@ -79,9 +79,6 @@ def voila_command(port: int, root: Path = ROOT, preheat: Iterable[str] | None = 
         # Each page gets its own pool of one, refilled a second after it is taken.
         "--VoilaConfiguration.default_pool_size=1",
         "--VoilaKernelManager.preheat_denylist=" + repr(deny).replace("'", '"'),
-        # The page config would otherwise name cdnjs for MathJax; the lessons have no formulas.
-        "--Voila.mathjax_url=",
-        "--Voila.mathjax_config=",
     ]
 
 

@@ -74,6 +74,9 @@ def test_app_mode_index_lessons_progress_and_no_request_off_loopback(app: AppPag
     assert links.count() == 9, _text(app, ".course-index")
     assert "0 / 9" in _text(app, ".course-index-summary")
     app.screenshot("app-index")
+    config = app.page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+    assert (config["fullMathjaxUrl"], config["mathjaxConfig"]) == ("null", "null")
+    assert not re.search(r"""(src|href)=["']https?://|import\(["']https?://""", app.page.content())
 
     links.first.click()  # the index's own link to lesson 00
     app.wait_interactive()
