@@ -29,7 +29,6 @@ something the engine disagrees with. Format, with every field:
 from __future__ import annotations
 
 import hashlib
-import random
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,12 +131,13 @@ def grade(question: Question, choice_id: str) -> Feedback:
 
 def shuffled(question: Question, trainee: str, lesson: str = "") -> tuple[Choice, ...]:
     """The choices in the order one trainee sees them: shuffled per trainee and question, and
-    the same order every time for that trainee (a seed from their name, the lesson and the
-    question id). Answers are recorded and graded by choice id, never by position."""
-    seed = hashlib.sha256(f"{trainee}\x1f{lesson}\x1f{question.id}".encode()).digest()
-    order = list(question.choices)
-    random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)
-    return tuple(order)
+    the same order every time for that trainee, on any machine and Python version (sorted by a
+    hash of their name, the lesson, the question id and the choice id). Answers are recorded and
+    graded by choice id, never by position."""
+    def key(choice: Choice) -> bytes:
+        return hashlib.sha256("\x1f".join((trainee, lesson, question.id, choice.id)).encode()).digest()
+
+    return tuple(sorted(question.choices, key=key))
 
 
 # ---- engine keys ------------------------------------------------------------------------

@@ -129,3 +129,13 @@ def test_a_shuffled_answer_is_graded_by_its_id_not_its_position():
         assert radio.label == question.choice(question.answer).text
         quiz.check_buttons[question.id].click()
     assert quiz.score.right == quiz.score.total
+
+
+def test_the_order_is_fixed_by_name_lesson_and_question_alone():
+    from helpers.course.quiz import shuffled
+
+    question = load_bank("01_aftersales_basics").question("return-agreed-status")
+    first = [c.id for c in shuffled(question, "林小雨", "01_aftersales_basics")]
+    assert first == [c.id for c in shuffled(question, "林小雨", "01_aftersales_basics")]
+    orders = {tuple(c.id for c in shuffled(question, f"学员{n}", "01_aftersales_basics")) for n in range(40)}
+    assert len(orders) > 5  # trainees see different orders
