@@ -4,15 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
-FIRST_LESSON := $(firstword $(sort $(wildcard notebooks/00_*.ipynb)))
 PYTEST_WORKERS ?= 2
 
-.PHONY: test lab install lint unit notebooks browser bench clean
+.PHONY: test lab app install lint unit notebooks browser bench clean
 
 test: install lint unit notebooks browser
 
+# JupyterLab on the trainee's own copy of the lessons (python -m helpers start), never notebooks/.
 lab: install
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(FIRST_LESSON)
+	$(BIN)/python -m helpers lab
+
+# The course as web pages with no code (Voilà on 127.0.0.1), starting at the course index.
+app: install
+	$(BIN)/python -m helpers app
 
 install: $(STAMP) $(LAB_SETTINGS)
 

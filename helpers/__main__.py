@@ -13,6 +13,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .course.app import cli_app
+from .course.lab import cli_lab
+from .course.language import cli_language
 from .course.workspace import cli_reset, cli_start
 from .strings import t
 
@@ -43,6 +46,9 @@ COMMANDS: dict[str, Command] = {
     "start": Command(cli_start, "workspace.help_start", {"dir": "workspace.help_folder"}),
     "reset": Command(cli_reset, "workspace.help_reset",
                      {"dir": "workspace.help_folder", "lesson": "workspace.help_lesson"}),
+    "app": Command(cli_app, "app.help"),
+    "lab": Command(cli_lab, "workspace.help_lab"),
+    "language": Command(cli_language, "cli.language_help", {"language": "cli.language_arg"}),
 }
 
 

@@ -3,17 +3,38 @@
 The catalog lives in `data/strings/<language>/*.toml`; every file is one area of the course,
 and its keys are `<file stem>.<key>` (e.g. `engine.not_allowed`). Splitting by area keeps the
 files short; the loader merges them into one catalog and refuses a key defined twice.
+
+The language is a setting, chosen once: `$DOUDIAN_COURSE_LANGUAGE` (e.g. `en`) when the kernel
+starts, which `make lab` / `make app` set from the trainee's saved choice
+(`python -m helpers language en`, helpers/course/language.py); `set_language` switches it for
+the running kernel only.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 
 from .paths import data_path
 
 DEFAULT_LANGUAGE = "zh-CN"
-_language = DEFAULT_LANGUAGE
+ENV_LANGUAGE = "DOUDIAN_COURSE_LANGUAGE"
+
+
+def languages() -> list[str]:
+    """The languages the course has a catalog for (folders of data/strings/)."""
+    return sorted(p.name for p in data_path("strings").iterdir() if p.is_dir() and any(p.glob("*.toml")))
+
+
+def initial_language(env: Mapping[str, str] | None = None) -> str:
+    """The language a kernel starts in: $DOUDIAN_COURSE_LANGUAGE when the course has it."""
+    wanted = (os.environ if env is None else env).get(ENV_LANGUAGE, "").strip()
+    return wanted if wanted in languages() else DEFAULT_LANGUAGE
+
+
+_language = initial_language()
 
 
 class CatalogError(Exception):

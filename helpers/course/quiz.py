@@ -28,6 +28,7 @@ something the engine disagrees with. Format, with every field:
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +127,17 @@ def grade(question: Question, choice_id: str) -> Feedback:
     correct = choice.id == question.answer
     return Feedback(correct=correct, reason=question.explanation if correct else choice.why_wrong,
                     explanation=question.explanation)
+
+
+def shuffled(question: Question, trainee: str, lesson: str = "") -> tuple[Choice, ...]:
+    """The choices in the order one trainee sees them: shuffled per trainee and question, and
+    the same order every time for that trainee, on any machine and Python version (sorted by a
+    hash of their name, the lesson, the question id and the choice id). Answers are recorded and
+    graded by choice id, never by position."""
+    def key(choice: Choice) -> bytes:
+        return hashlib.sha256("\x1f".join((trainee, lesson, question.id, choice.id)).encode()).digest()
+
+    return tuple(sorted(question.choices, key=key))
 
 
 # ---- engine keys ------------------------------------------------------------------------

@@ -6,6 +6,8 @@
     app.feedback["return-agreed-status"].correct    # True
     app.score                                       # Score(lesson=..., right=1, total=8, answered=1)
 
+The choices are shuffled per trainee and question, in the same order on every run for that
+trainee; a radio's value is the choice id, so grading and progress never depend on the order.
 A question counts by the first answer checked; later tries still get feedback, so a trainee
 learns from a wrong pick without the score being gamed. When every question has an answer the
 score goes into the trainee's progress file (lesson done, best and last score); the reset
@@ -21,9 +23,9 @@ from typing import TypeVar
 
 import ipywidgets as widgets
 
-from ..course.progress import Progress, ProgressError, ProgressStore
+from ..course.progress import Progress, ProgressError, ProgressStore, default_trainee
 from ..course.progress import store as default_store
-from ..course.quiz import Bank, Feedback, Score, grade, load_bank, score
+from ..course.quiz import Bank, Feedback, Score, grade, load_bank, score, shuffled
 from ..strings import t
 from .base import App
 from .style import style_widget
@@ -35,9 +37,11 @@ class QuizApp(App):
     """One lesson's quiz; its answers and score live on the app."""
 
     def __init__(self, bank: Bank | str, *, store: ProgressStore | None = None,
-                 record: bool = True) -> None:
+                 record: bool = True, trainee: str | None = None) -> None:
         self.bank = load_bank(bank) if isinstance(bank, str) else bank
         self.store = store or (default_store() if record else None)
+        # Whose order of choices: the trainee recording progress, so a re-run shows the same order.
+        self.trainee = trainee or (self.store.trainee if self.store is not None else default_trainee())
         self.recorded = False
         self.radios: dict[str, widgets.RadioButtons] = {}
         self.check_buttons: dict[str, widgets.Button] = {}
@@ -49,7 +53,8 @@ class QuizApp(App):
         if self.bank.title:
             blocks.append(widgets.HTML(f"<h4>{escape(self.bank.title)}</h4>"))
         for number, question in enumerate(self.bank.questions, start=1):
-            radio = widgets.RadioButtons(options=[(c.text, c.id) for c in question.choices],
+            radio = widgets.RadioButtons(options=[(c.text, c.id) for c in
+                                                  shuffled(question, self.trainee, self.bank.lesson)],
                                          value=None, layout=widgets.Layout(width="auto"))
             button = widgets.Button(description=t("quiz.check"), button_style="primary")
             button.on_click(lambda _button, qid=question.id: self.check(qid))

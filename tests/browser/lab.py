@@ -109,11 +109,18 @@ def _free_port() -> int:
 class LabServer:
     """`jupyter lab` over a temporary copy of the notebooks; use as a context manager."""
 
-    def __init__(self, notebooks: Path = NOTEBOOKS, workdir: Path | None = None) -> None:
+    def __init__(self, notebooks: Path = NOTEBOOKS, workdir: Path | None = None, *,
+                 in_place: bool = False, extra_args: tuple[str, ...] = (),
+                 user_settings: dict[str, dict] | None = None) -> None:
+        """`in_place`: serve `notebooks` itself (e.g. a trainee's workspace), not a copy;
+        `extra_args`: more server options; `user_settings`: more Lab settings of this server."""
         self.source = Path(notebooks)
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="course-lab-"))
-        self.root = self.workdir / "notebooks"
+        self.in_place = in_place
+        self.root = self.source if in_place else self.workdir / "notebooks"
+        self.extra_args = tuple(extra_args)
+        self.user_settings = {**TEST_USER_SETTINGS, **(user_settings or {})}
         self.log_path = self.workdir / "jupyter-lab.log"
         self.port = 0
         self.url = ""
@@ -157,13 +164,14 @@ class LabServer:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _prepare(self) -> None:
-        if self.root.exists():
-            shutil.rmtree(self.root)
-        # The whole folder (sub-folders such as trainer/ too), without saved checkpoints.
-        shutil.copytree(self.source, self.root,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        if not self.in_place:
+            if self.root.exists():
+                shutil.rmtree(self.root)
+            # The whole folder (sub-folders such as trainer/ too), without saved checkpoints.
+            shutil.copytree(self.source, self.root,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         settings = self.workdir / "config" / "lab" / "user-settings"
-        for relative, values in TEST_USER_SETTINGS.items():
+        for relative, values in self.user_settings.items():
             target = settings / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(values), encoding="utf-8")
@@ -192,7 +200,8 @@ class LabServer:
             "--LabApp.expose_app_in_browser=True",
             f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
         ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command += [arg for arg in self.extra_args if arg not in command]
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
             command.append("--allow-root")
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps writing after we return
         try:

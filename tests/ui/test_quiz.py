@@ -105,3 +105,37 @@ def test_a_corrupt_progress_file_costs_a_message_not_the_quiz(tmp_path):
     assert app.score.right == app.score.total
     assert "改名保存" in app.progress_html.value or "corrupt" in app.progress_html.value
     assert list(tmp_path.glob("*.corrupt-*.json"))
+
+
+def test_choices_are_shuffled_per_trainee_and_stable_across_runs(tmp_path):
+    def orders(trainee):
+        quiz = QuizApp("01_aftersales_basics", trainee=trainee, record=False)
+        return {qid: [value for _label, value in radio.options] for qid, radio in quiz.radios.items()}
+
+    first = orders("林小雨")
+    assert orders("林小雨") == first  # a re-run shows the same order
+    assert orders("王小明") != first  # another trainee, another order
+    bank = load_bank("01_aftersales_basics")
+    assert any(first[q.id] != [c.id for c in q.choices] for q in bank.questions)
+    for question in bank.questions:
+        assert sorted(first[question.id]) == sorted(c.id for c in question.choices)
+
+
+def test_a_shuffled_answer_is_graded_by_its_id_not_its_position():
+    quiz = QuizApp("01_aftersales_basics", trainee="林小雨", record=False)
+    for question in quiz.bank.questions:
+        radio = quiz.radios[question.id]
+        radio.value = question.answer  # the value is the choice id wherever it is shown
+        assert radio.label == question.choice(question.answer).text
+        quiz.check_buttons[question.id].click()
+    assert quiz.score.right == quiz.score.total
+
+
+def test_the_order_is_fixed_by_name_lesson_and_question_alone():
+    from helpers.course.quiz import shuffled
+
+    question = load_bank("01_aftersales_basics").question("return-agreed-status")
+    first = [c.id for c in shuffled(question, "林小雨", "01_aftersales_basics")]
+    assert first == [c.id for c in shuffled(question, "林小雨", "01_aftersales_basics")]
+    orders = {tuple(c.id for c in shuffled(question, f"学员{n}", "01_aftersales_basics")) for n in range(40)}
+    assert len(orders) > 5  # trainees see different orders
