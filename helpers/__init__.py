@@ -33,6 +33,7 @@ from .engine.codes import (
 from .engine.machine import ActionNotAllowed, Case, Desk, Event, OrderEvent, Request
 from .engine.model import Address, Order, Supplier, load_products, load_suppliers, shanghai, yuan
 from .engine.policy import Policy, PolicyError, Strategy, load_policy
+from .lessons.checkpoints import checkpoint
 from .strings import get_language, set_language, t
 
 __all__ = [
@@ -40,5 +41,5 @@ __all__ = [
     "Case", "ClockEvent", "Desk", "Event", "MerchantAction", "Order", "OrderEvent",
     "ParcelState", "Policy", "PolicyError", "RefundStatus", "Request", "Stage", "Status",
     "Strategy", "Supplier", "get_language", "load_policy", "load_products", "load_suppliers",
-    "set_language", "shanghai", "t", "yuan",
+    "checkpoint", "set_language", "shanghai", "t", "yuan",
 ]
