@@ -45,3 +45,20 @@ def install_handler() -> bool:
         return False
     shell.set_custom_exc((CourseError,), _show)
     return True
+
+
+# What the system says (in English) when a file cannot be written, said in Chinese.
+_OS_REASONS = {"EACCES": "errors.no_permission", "EPERM": "errors.no_permission",
+               "EROFS": "errors.read_only", "ENOSPC": "errors.disk_full", "EDQUOT": "errors.disk_full",
+               "ENOENT": "errors.not_found", "ENOTDIR": "errors.not_a_folder",
+               "EISDIR": "errors.is_a_folder", "ENAMETOOLONG": "errors.name_too_long"}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in the trainee's language."""
+    import errno
+
+    from .strings import t
+
+    key = _OS_REASONS.get(errno.errorcode.get(error.errno or 0, ""))
+    return t(key) if key else t("errors.other", error=error.strerror or error)
