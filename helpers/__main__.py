@@ -31,10 +31,11 @@ class Command:
 def check_export(file: str) -> int:
     """Print the import report of an after-sales export; exit 0 all rows good, 1 rows
     rejected, 2 the file cannot be used."""
-    from .export.importer import read_export
+    from .export.importer import read_export, visible
 
     report = read_export(file).report
-    print(report.text(limit=100))
+    # Every value in the report is already escaped; this also covers the file's own name.
+    print(visible(report.text(limit=100)))
     return report.exit_code
 
 
