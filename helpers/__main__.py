@@ -4,6 +4,9 @@ A command is a function whose positional parameters are its arguments and which 
 exit code; it is registered with one line in COMMANDS, naming the catalog keys of its one-line
 help and of each argument's help. Heavy imports (pandas for check-export) happen inside the
 function, so one command does not pay for another.
+
+Bad input never ends in a traceback: a `CourseError` (a broken rules file, say) is printed as its
+one Chinese line on stderr, with exit code 2.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .course.workspace import cli_reset, cli_start
+from .errors import CourseError, one_line
 from .strings import t
 
 
@@ -79,7 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         print(_usage(name, command), file=sys.stderr)
         return 2
-    return command.run(*rest)
+    try:
+        return command.run(*rest)
+    except CourseError as error:
+        print(one_line(error), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

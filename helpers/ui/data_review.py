@@ -23,6 +23,7 @@ import pandas as pd
 from ..course.lab_settings import UPLOAD_LIMIT_BYTES
 from ..engine.model import load_suppliers, yuan
 from ..engine.policy import Policy, Strategy, load_policy
+from ..errors import CourseError
 from ..export.analytics import Review, export_moment, review, select
 from ..export.charts import Col, bar_chart, column_chart, table
 from ..export.generate import broken_export
@@ -141,6 +142,9 @@ class DataReviewApp(App):
     def _load(self, read: Callable[[], ImportResult]) -> ImportReport | None:
         try:
             result = read()
+        except CourseError as error:  # e.g. products.csv broken since the lesson opened
+            self.report_html.value = self._box(escape(str(error)), error=True)
+            return self.report
         except Exception as error:  # a callback's traceback would go unseen: say it here
             self.report_html.value = self._box(t("data_review.unexpected", error=type(error).__name__),
                                                error=True)

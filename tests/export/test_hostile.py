@@ -133,3 +133,20 @@ def test_check_export_never_shows_a_traceback(corpus, capsys):
         code = main(["check-export", str(path)])
         out = capsys.readouterr()
         assert code in (0, 1, 2) and "Traceback" not in out.out + out.err, name
+
+
+def test_a_broken_rules_file_reaches_check_export_as_one_line(corpus, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from helpers.paths import data_path
+
+    data = tmp_path / "data"
+    shutil.copytree(data_path(), data)
+    products = data / "products.csv"
+    products.write_text(products.read_text(encoding="utf-8").replace(",S01,39.90", ",S09,39.90"),
+                        encoding="utf-8")
+    monkeypatch.setenv("DOUDIAN_COURSE_DATA", str(data))
+    assert main(["check-export", str(corpus["cr_only"])]) == 2  # it has no 上家 column: products.csv fills it
+    err = capsys.readouterr().err
+    assert err.startswith("✗ products.csv 第 2 行「上家编号」：上家编号「S09」在 suppliers.csv 里找不到")
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
