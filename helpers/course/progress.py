@@ -121,8 +121,8 @@ def default_trainee() -> str:
 
 
 # Windows refuses these as file names, with any extension and in any case.
-DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
-                          *(f"lpt{n}" for n in range(10)), "conin$", "conout$"})
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$",
+                          *(f"{port}{n}" for port in ("com", "lpt") for n in (*range(10), "¹", "²", "³"))})
 MAX_STEM_BYTES = 120      # well inside the 255-byte limit of every file system, with suffixes
 
 

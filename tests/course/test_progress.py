@@ -83,7 +83,7 @@ def test_every_stem_is_safe_on_every_system(name):
     assert stem.split(".")[0].casefold() not in DEVICE_NAMES
 
 
-@pytest.mark.parametrize("name", ["CON", "nul", "Com1", "lpt9", "aux"])
+@pytest.mark.parametrize("name", ["CON", "nul", "Com1", "lpt9", "aux", "COM²"])
 def test_windows_device_names_are_never_file_names(name):
     assert file_stem(name).startswith("%") and file_stem(name) != file_stem(name + "x")
 
