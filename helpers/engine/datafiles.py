@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import CourseError
+from ..errors import CourseError, os_reason
 from ..strings import t
 
 BOM = "\ufeff"
@@ -39,8 +39,7 @@ def read_text(path: Path) -> str:
     except FileNotFoundError:
         raise DataFileError(path.name, t("datafile.missing", path=path)) from None
     except OSError as error:
-        raise DataFileError(path.name, t("datafile.unreadable", path=path,
-                                         error=error.strerror or error)) from None
+        raise DataFileError(path.name, t("datafile.unreadable", path=path, error=os_reason(error))) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataFileError(path.name, t("datafile.utf16"), valid=t("datafile.valid_encoding"))
     if b"\x00" in data:

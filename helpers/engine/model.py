@@ -87,6 +87,10 @@ def _read_rows(path: Path, columns: tuple[str, ...], id_column: str) -> list[tup
     if not any(header):
         raise DataFileError(path.name, t("datafile.csv_no_header"),
                             valid=t("datafile.csv_valid_header", columns=",".join(columns)))
+    twice = sorted({c for c in columns if header.count(c) > 1})
+    if twice:
+        raise DataFileError(path.name, t("datafile.csv_twice", columns="、".join(twice)), line=1,
+                            valid=t("datafile.csv_valid_header", columns=",".join(columns)))
     missing = [c for c in columns if c not in header]
     if missing:
         raise DataFileError(path.name, t("datafile.csv_missing_columns", columns="、".join(missing)),

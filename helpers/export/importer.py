@@ -64,7 +64,7 @@ PHONE = re.compile(r"(?<![\d*])1[3-9]\d{9}(?![\d*])")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMNS = 1000        # an export has 13; more is a wrong file, and costs memory per column
 MAX_ROWS = 1_048_576      # Excel's own limit: no real export is longer
-MAX_FILE_BYTES = 2 << 30  # 2 GiB, far above any real export
+MAX_FILE_BYTES = 512 << 20  # Excel holds 1,048,576 rows: about 230 MB as CSV
 MAX_XLSX_UNPACKED = 2 << 30
 MAX_XLSX_RATIO = 100      # real workbooks unpack to about 5-20 times their size, zip bombs to 1000
 RATIO_FROM_BYTES = 50 << 20  # the ratio matters only once the unpacked size is large

@@ -23,6 +23,14 @@ def policy_error(*edit: str) -> str:
     return str(caught.value)
 
 
+def test_a_missing_or_unreadable_file_is_named_in_chinese(tmp_path):
+    with pytest.raises(PolicyError, match=r"^policy.toml：找不到这个文件"):
+        load_policy(tmp_path / "policy.toml")
+    (tmp_path / "products.csv").mkdir()
+    with pytest.raises(DataFileError, match=r"^products.csv：读不了这个文件.*这是一个文件夹，不是文件"):
+        load_products(tmp_path / "products.csv")
+
+
 def test_encodings_notepad_saves_are_read(tmp_path):
     for name, data in (("bom.toml", b"\xef\xbb\xbf" + TEXT.encode()), ("gbk.toml", TEXT.encode("gb18030")),
                        ("crlf.toml", TEXT.replace("\n", "\r\n").encode())):
@@ -129,6 +137,8 @@ def test_a_csv_of_the_wrong_shape_is_refused(files):
     blank = PRODUCTS.replace("加厚保温杯 500ml", " ")
     assert "第 3 行「商品名称」：不能为空" in csv_error(files(products=blank))
     assert "第 2 行：这一行比列名多出 1 个值" in csv_error(files(products=PRODUCTS.replace("39.90", "39,90")))
+    assert "第 1 行：这些列出现了不止一次：电话" in csv_error(
+        files(suppliers=SUPPLIERS.replace("电话,", "电话,电话,", 1)), "suppliers")
     folder = files(products=PRODUCTS.replace("\n", "\r\n") + "\n\n", encoding="gb18030")
     assert load_products(folder / "products.csv")["P01"].price_fen == 3990  # GBK, CRLF, blank tail
 

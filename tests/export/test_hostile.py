@@ -150,3 +150,12 @@ def test_a_broken_rules_file_reaches_check_export_as_one_line(corpus, tmp_path, 
     err = capsys.readouterr().err
     assert err.startswith("✗ products.csv 第 2 行「上家编号」：上家编号「S09」在 suppliers.csv 里找不到")
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_file_beyond_any_real_export_is_refused_unread(corpus, monkeypatch):
+    from helpers.export import importer
+
+    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 1 << 16)  # the real limit is 512 MiB
+    monkeypatch.setattr(importer.pd, "read_csv", lambda *a, **k: pytest.fail("read before the size check"))
+    message = fatal(corpus["normal_export"])
+    assert message.startswith("文件太大（") and message.endswith("请在后台按时间段分几次导出")
