@@ -88,7 +88,7 @@ def _workspace(folder: Path | str, source: Path | None) -> Path:
     if not str(folder).strip():
         raise WorkspaceError(t("workspace.empty_name"))
     path = Path(str(folder).strip()).expanduser()
-    if path.resolve() == Path(source or NOTEBOOKS).resolve():
+    if path.resolve() in (Path(source or NOTEBOOKS).resolve(), PROJECT_ROOT.resolve()):
         raise WorkspaceError(t("workspace.is_course", folder=path))
     return path
 

@@ -129,8 +129,10 @@ def test_the_course_folder_itself_is_not_a_workspace():
     from helpers.course.workspace import NOTEBOOKS
 
     before = {p.name: p.read_bytes() for p in NOTEBOOKS.glob("*.ipynb")}
-    for run in (lambda: start(NOTEBOOKS), lambda: reset_lesson(NOTEBOOKS, "02")):
-        with pytest.raises(WorkspaceError, match="课程自带的笔记本文件夹，不能当作个人工作区"):
+    from helpers.paths import PROJECT_ROOT
+
+    for run in (lambda: start(NOTEBOOKS), lambda: reset_lesson(NOTEBOOKS, "02"), lambda: start(PROJECT_ROOT)):
+        with pytest.raises(WorkspaceError, match="课程自己的文件夹，不能当作个人工作区"):
             run()
     assert {p.name: p.read_bytes() for p in NOTEBOOKS.glob("*.ipynb")} == before
 

@@ -7,6 +7,8 @@ import json
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import DataFileError, PolicyError, load_policy, load_products, load_suppliers
 from helpers.engine.policy import parse_policy
@@ -179,3 +181,47 @@ def test_every_lesson_shows_a_bad_edit_as_one_line(lesson, code, shell, tmp_path
     shown = (out.out + out.err).strip()
     assert shown == "✗ policy.toml 第 45 行「[deadlines.merchant_answer] hours」：inf 不在允许的范围内。" \
                     "正确的写法：0 到 8760 之间的数，例如 hours = 48"
+
+
+# ---- any edit: a valid policy or one DataFileError, nothing in between ----------------------
+
+VALUE_LINES = [i for i, line in enumerate(TEXT.splitlines()) if "=" in line and not line.startswith("#")]
+ODD_VALUES = ["inf", "nan", "-inf", "-1", "0", "1e400", "1e9", "true", "false", '"48"', '""', "[1, 2]",
+              "{a = 1}", "1.5", "99", "9999999999999999999999", "2026-05-03", '"\u202e"', "'x'"]
+
+
+@given(st.sampled_from(VALUE_LINES), st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=12)),
+       st.booleans())
+def test_any_one_line_edit_gives_a_policy_or_one_message(line, value, delete):
+    lines = TEXT.splitlines()
+    key = lines[line].split("=", 1)[0]
+    lines[line] = "" if delete else f"{key}= {value}"
+    try:
+        policy = parse_policy("\n".join(lines))
+    except PolicyError as error:
+        assert str(error).startswith("policy.toml") and "\n" not in str(error)
+        return
+    for deadline in policy.deadlines.values():  # what the lessons then compute with
+        assert 0 < deadline.hours <= 8760 and isinstance(deadline.example, bool)
+        _ = deadline.duration
+    assert all(isinstance(s.enabled, bool) for s in policy.strategies.values())
+
+
+@given(st.integers(min_value=1, max_value=10), st.integers(min_value=0, max_value=3),
+       st.one_of(st.sampled_from(["", " ", "S09", "S01", "-1", "1e3", "nan", "12,00", '"a,b"', "\ufeff"]),
+                 st.text(max_size=8)))
+def test_any_one_cell_edit_gives_products_or_one_message(tmp_path_factory, row, column, value):
+    folder = tmp_path_factory.mktemp("cells")
+    lines = PRODUCTS.splitlines()
+    cells = lines[row].split(",")
+    cells[column] = value
+    lines[row] = ",".join(cells)
+    (folder / "products.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "suppliers.csv").write_text(SUPPLIERS, encoding="utf-8")
+    try:
+        products = load_products(folder / "products.csv")
+    except DataFileError as error:
+        assert str(error).startswith("products.csv")
+        return
+    suppliers = load_suppliers(folder / "suppliers.csv")
+    assert all(p.price_fen > 0 and p.supplier_id in suppliers for p in products.values())

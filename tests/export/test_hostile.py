@@ -12,6 +12,8 @@ import threading
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.__main__ import main
 from helpers.export.importer import read_export, rejected_csv
@@ -159,3 +161,13 @@ def test_a_file_beyond_any_real_export_is_refused_unread(corpus, monkeypatch):
     monkeypatch.setattr(importer.pd, "read_csv", lambda *a, **k: pytest.fail("read before the size check"))
     message = fatal(corpus["normal_export"])
     assert message.startswith("文件太大（") and message.endswith("请在后台按时间段分几次导出")
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=600), st.sampled_from([b"", make_corpus.HEADER.encode() + b"\n",
+                                                  b"\xef\xbb\xbf" + make_corpus.HEADER.encode() + b"\r\n"]))
+def test_any_bytes_give_a_report_never_an_exception(data, header):
+    report = read_export(header + data, "fuzz.csv").report
+    text = report.text()
+    assert report.exit_code in (0, 1, 2)
+    assert not [c for c in text if c != "\n" and unicodedata.category(c) in ("Cc", "Cf")]
