@@ -207,7 +207,8 @@ def encrypted_xlsx(folder: Path) -> Path:
     header = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
     entry = "EncryptedPackage".encode("utf-16-le").ljust(64, b"\0") + bytes(64)
     info = "EncryptionInfo".encode("utf-16-le").ljust(64, b"\0") + bytes(64)
-    return _write(folder, "protected.xlsx", header + bytes(512) + entry + info + bytes(4096))
+    # The directory sector far into the file, as in a large workbook.
+    return _write(folder, "protected.xlsx", header + bytes(200_000) + entry + info + bytes(4096))
 
 
 def normal_export(folder: Path, rows: int = 3000) -> Path:

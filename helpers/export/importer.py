@@ -265,8 +265,7 @@ def _sniff(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        # An OLE2 container: a password-protected xlsx (Excel encrypts into one) or an old .xls.
-        raise ExportUnreadable(t("export.encrypted" if ENCRYPTED in head else "export.old_xls"))
+        return "ole"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExportUnreadable(t("export.utf16"))
     if b"\x00" in head:
@@ -986,6 +985,10 @@ def read_export(source: Source, name: str | None = None) -> ImportResult:
     try:
         src.check()
         encoding = _sniff(src.head())
+        if encoding == "ole":
+            # An OLE2 container: a password-protected xlsx (Excel encrypts into one, its stream
+            # directory anywhere in the file) or an old .xls.
+            raise ExportUnreadable(t("export.encrypted" if src.find(ENCRYPTED) >= 0 else "export.old_xls"))
         report.encoding = ENCODING_LABELS[encoding]
         if encoding == "xlsx":
             return _read_xlsx(src, report)
