@@ -13,7 +13,8 @@ tests/test_layers.py checks it):
 
     export/   lesson 08's data side (pandas), on top of the engine; only ui/data_review uses it
 
-Beside them: `paths` (where data lives), `strings` (the string catalog), `__main__` (the CLI).
+Beside them: `paths` (where data lives), `strings` (the string catalog), `errors` (the course's
+own error, shown in a notebook as one line: importing helpers registers that), `__main__` (the CLI).
 A notebook needs only a few names; they are gathered here. Importing `helpers` stays light:
 no ipywidgets, no pandas.
 """
@@ -30,15 +31,20 @@ from .engine.codes import (
     Stage,
     Status,
 )
+from .engine.datafiles import DataFileError
 from .engine.machine import ActionNotAllowed, Case, Desk, Event, OrderEvent, Request
 from .engine.model import Address, Order, Supplier, load_products, load_suppliers, shanghai, yuan
 from .engine.policy import Policy, PolicyError, Strategy, load_policy
+from .errors import CourseError, install_handler
 from .lessons.checkpoints import checkpoint
 from .strings import get_language, set_language, t
 
+install_handler()
+
 __all__ = [
     "ActionNotAllowed", "Actor", "Address", "AfterSaleType", "AutoAuditKind", "BuyerAction",
-    "Case", "ClockEvent", "Desk", "Event", "MerchantAction", "Order", "OrderEvent",
+    "Case", "ClockEvent", "CourseError", "DataFileError", "Desk", "Event", "MerchantAction",
+    "Order", "OrderEvent",
     "ParcelState", "Policy", "PolicyError", "RefundStatus", "Request", "Stage", "Status",
     "Strategy", "Supplier", "get_language", "load_policy", "load_products", "load_suppliers",
     "checkpoint", "set_language", "shanghai", "t", "yuan",

@@ -4,6 +4,9 @@ A command is a function whose positional parameters are its arguments and which 
 exit code; it is registered with one line in COMMANDS, naming the catalog keys of its one-line
 help and of each argument's help. Heavy imports (pandas for check-export) happen inside the
 function, so one command does not pay for another.
+
+Bad input never ends in a traceback: a `CourseError` (a broken rules file, say) is printed as its
+one Chinese line on stderr, with exit code 2.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from .course.app import cli_app
 from .course.lab import cli_lab
 from .course.language import cli_language
 from .course.workspace import cli_reset, cli_start
+from .errors import CourseError, one_line
 from .strings import t
 
 
@@ -34,10 +38,11 @@ class Command:
 def check_export(file: str) -> int:
     """Print the import report of an after-sales export; exit 0 all rows good, 1 rows
     rejected, 2 the file cannot be used."""
-    from .export.importer import read_export
+    from .export.importer import read_export, visible
 
     report = read_export(file).report
-    print(report.text(limit=100))
+    # Every value in the report is already escaped; this also covers the file's own name.
+    print(visible(report.text(limit=100)))
     return report.exit_code
 
 
@@ -84,7 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         print(_usage(name, command), file=sys.stderr)
         return 2
-    return command.run(*rest)
+    try:
+        return command.run(*rest)
+    except CourseError as error:
+        print(one_line(error), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
-BESIDE = {"paths", "strings"}  # the package's own small modules, usable from every layer
+BESIDE = {"paths", "strings", "errors"}  # the package's own small modules, usable from every layer
 
 # What each layer may import from helpers (its own layer included).
 ALLOWED = {
@@ -105,6 +105,6 @@ def test_the_check_catches_an_import_from_above(tmp_path):
     problems = violations(fake / "engine" / "machine.py", root=fake)
     assert problems == [
         "helpers/engine/machine.py:2: the engine layer imports helpers.lessons.shipped "
-        "(allowed: engine, paths, strings)",
+        "(allowed: engine, errors, paths, strings)",
         "helpers/engine/machine.py:3: the engine layer imports ipywidgets",
     ]

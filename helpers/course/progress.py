@@ -11,12 +11,16 @@ The one-line API for a lesson or a widget:
 Where the file lives: `$DOUDIAN_COURSE_PROGRESS` when set (e.g. a folder on a shared server),
 else the user's data folder (`$XDG_DATA_HOME` or `~/.local/share` on Linux, `~/Library/
 Application Support` on macOS, `%APPDATA%` on Windows) under `doudian-course/`. One file per
-trainee, named after the trainee (`$DOUDIAN_COURSE_TRAINEE`, else the login name).
+trainee, named after the trainee (`$DOUDIAN_COURSE_TRAINEE`, else the login name). The name is
+normalised first (Unicode NFC, whitespace, case: 「Xiao Lin」 and 「xiao  lin」 are one trainee) and
+then written into a file name that every system accepts, without two different names ever
+sharing a file (`file_stem`).
 
 Every change runs under a lock file (fcntl.flock, or msvcrt.locking on Windows): read the file
 as it is now, change it, write a temporary file in the same folder and `os.replace` it over the
 old one. Two kernels writing at once therefore lose nothing, and a crash mid-write leaves the old
-file whole. A file that cannot be read is never deleted: it is renamed
+file whole; the temporary file a killed writer leaves behind is removed by the next writer (it
+holds the lock, so no one else can be writing it). A file that cannot be read is never deleted: it is renamed
 `<name>.corrupt-<timestamp>.json`, the trainee is told why and where it went, and a fresh record
 starts.
 """
@@ -24,20 +28,23 @@ starts.
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
 import re
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
 from ..engine.model import SHANGHAI
+from ..errors import CourseError, os_reason
 from ..strings import t
 
 ENV_FOLDER = "DOUDIAN_COURSE_PROGRESS"
@@ -47,7 +54,7 @@ SCHEMA = 1
 LOCK_TIMEOUT_S = 30.0
 
 
-class ProgressError(Exception):
+class ProgressError(CourseError):
     """The progress file cannot be written or set aside; the message says what to do."""
 
 
@@ -113,8 +120,44 @@ def default_trainee() -> str:
         return "trainee"
 
 
+# Windows refuses these as file names, with any extension and in any case.
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$",
+                          *(f"{port}{n}" for port in ("com", "lpt") for n in (*range(10), "¹", "²", "³"))})
+MAX_STEM_BYTES = 120      # well inside the 255-byte limit of every file system, with suffixes
+
+
+def normalise_name(trainee: str) -> str:
+    """One trainee, one key: Unicode NFC, runs of whitespace as one space, no case."""
+    text = " ".join(unicodedata.normalize("NFC", trainee).split())
+    return unicodedata.normalize("NFC", text.casefold())
+
+
+def _escape(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
+
+
 def file_stem(trainee: str) -> str:
-    """A file name for `trainee` that every system accepts (Chinese letters are kept)."""
+    """The file name (without .json) of `trainee`'s progress: letters and digits of any script
+    (Chinese included), `_` and `-` are kept, every other character is written as `%XX` (its
+    UTF-8 bytes; `%` itself too), so two different names never share a file. A Windows device
+    name gets its first letter escaped; an over-long name is cut and ends in `~` and a hash of
+    the whole name (`~` is otherwise always escaped, so this cannot collide either)."""
+    key = normalise_name(trainee)
+    if not key:
+        raise ProgressError(t("progress.empty_name"))
+    stem = "".join(c if c.isalnum() or c in "_-" else _escape(c) for c in key)
+    if key.split(".")[0].rstrip(" ") in DEVICE_NAMES:
+        stem = _escape(key[0]) + stem[1:]
+    if len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        cut = stem.encode("utf-8")[:MAX_STEM_BYTES - 17].decode("utf-8", errors="ignore")
+        stem = cut[:cut.rfind("%")] if "%" in cut[-2:] else cut  # never half an escape
+        stem = f"{stem}~{digest}"
+    return stem
+
+
+def _legacy_stem(trainee: str) -> str:
+    """The file name the course used before names were normalised (to find old files)."""
     stem = re.sub(r"[^\w\-]+", "_", trainee.strip(), flags=re.UNICODE).strip("._")
     return stem[:60] or "trainee"
 
@@ -140,19 +183,27 @@ def _check_shape(raw: object) -> dict:
         if not ok:
             raise _Shape(t("progress.shape_field", field=name))
 
-    need(isinstance(raw.get("trainee"), str), "trainee")
+    def count(value: object) -> bool:  # JSON's true is not the number 1
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    need(isinstance(raw.get("trainee"), str) and bool(raw["trainee"].strip()), "trainee")
+    need(isinstance(raw.get("updated", ""), str), "updated")
     done = raw.get("lessons_done")
     need(isinstance(done, dict) and all(isinstance(v, str) for v in done.values()), "lessons_done")
     quizzes = raw.get("quizzes")
     need(isinstance(quizzes, dict), "quizzes")
     for lesson, quiz in quizzes.items():
-        need(isinstance(quiz, dict) and all(
-            isinstance(quiz.get(k), int) for k in ("best", "last", "total", "attempts")),
-            f"quizzes.{lesson}")
+        need(isinstance(quiz, dict) and all(count(quiz.get(k)) for k in ("best", "last", "total", "attempts"))
+             and 0 < quiz["total"] and quiz["best"] <= quiz["total"] and quiz["last"] <= quiz["total"],
+             f"quizzes.{lesson}")
     capstone = raw.get("capstone")
-    need(capstone is None or (isinstance(capstone, dict) and all(
-        isinstance(capstone.get(k), int) for k in ("score", "total", "percent"))
-        and isinstance(capstone.get("by_lesson"), dict)), "capstone")
+    if capstone is not None:
+        need(isinstance(capstone, dict) and all(count(capstone.get(k)) for k in ("score", "total", "percent"))
+             and count(capstone.get("best_percent", 0)) and isinstance(capstone.get("passed", False), bool)
+             and isinstance(capstone.get("by_lesson"), dict), "capstone")
+        for lesson, points in capstone["by_lesson"].items():
+            need(isinstance(points, list) and len(points) == 2 and all(count(v) for v in points),
+                 f"capstone.by_lesson.{lesson}")
     return raw
 
 
@@ -199,7 +250,10 @@ def parse_file(path: Path) -> dict:
 def _locked(lock_path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold an exclusive lock on `lock_path` (created if missing, never deleted: deleting a lock
     file another process waits on would let two writers in)."""
-    handle = open(lock_path, "a+b")  # noqa: SIM115 - closed in the finally below
+    try:
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - closed in the finally below
+    except OSError as error:
+        raise ProgressError(t("progress.cannot_write", file=lock_path, error=os_reason(error))) from error
     try:
         if os.name == "nt":
             import msvcrt
@@ -246,8 +300,7 @@ def _write_atomic(path: Path, raw: dict) -> None:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise ProgressError(t("progress.cannot_write", file=path, error=error.strerror or error)) \
-            from error
+            raise ProgressError(t("progress.cannot_write", file=path, error=os_reason(error))) from error
 
 
 # ---- the store --------------------------------------------------------------------------
@@ -260,6 +313,8 @@ class ProgressStore:
         self.trainee = trainee or default_trainee()
         self.folder = Path(folder) if folder is not None else default_folder()
         self.path = self.folder / f"{file_stem(self.trainee)}.json"
+        # Files named by the course's earlier rule ("_" for every other character) are found too.
+        self._legacy = self.folder / f"{_legacy_stem(self.trainee)}.json"
         self.clock = clock or (lambda: datetime.now(SHANGHAI))
         self.notices: list[str] = []  # what the trainee must be told (a file set aside)
 
@@ -268,6 +323,8 @@ class ProgressStore:
 
     def _read_locked(self) -> dict:
         """The record as it is now; a broken file is set aside and a fresh record returned."""
+        if not self.path.exists() and self._legacy != self.path and self._legacy.exists():
+            self._adopt_legacy()
         if not self.path.exists():
             return _empty(self.trainee)
         try:
@@ -275,6 +332,23 @@ class ProgressStore:
         except ValueError as error:
             self._set_aside(str(error))
             return _empty(self.trainee)
+
+    def _adopt_legacy(self) -> None:
+        """Move an old-style file to the new name, if it is this very trainee's."""
+        try:
+            raw = parse_file(self._legacy)
+        except ValueError:
+            return
+        if normalise_name(raw["trainee"]) == normalise_name(self.trainee):
+            try:
+                os.replace(self._legacy, self.path)
+            except OSError:
+                self.path = self._legacy  # a read-only folder: keep using the old name
+
+    def _remove_orphans(self) -> None:
+        """Temporary files of this trainee left by a writer that was killed mid-write."""
+        for orphan in self.folder.glob(f".{self.path.stem}.*.tmp"):
+            orphan.unlink(missing_ok=True)
 
     def _set_aside(self, reason: str) -> None:
         stamp = self.clock().strftime("%Y%m%d-%H%M%S")
@@ -287,7 +361,7 @@ class ProgressStore:
             os.replace(self.path, backup)
         except OSError as error:
             raise ProgressError(t("progress.cannot_set_aside", file=self.path, reason=reason,
-                                  error=error.strerror or error, folder=self.folder)) from error
+                                  error=os_reason(error), folder=self.folder)) from error
         self.notices.append(t("progress.corrupt", file=self.path, reason=reason, backup=backup))
 
     @contextmanager
@@ -296,8 +370,9 @@ class ProgressStore:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ProgressError(t("progress.cannot_write", file=self.path,
-                                  error=error.strerror or error)) from error
+                                  error=os_reason(error))) from error
         with _locked(self.folder / f".{self.path.stem}.lock"):
+            self._remove_orphans()
             raw = self._read_locked()
             yield raw
             raw["trainee"] = self.trainee
@@ -308,9 +383,13 @@ class ProgressStore:
 
     def load(self) -> Progress:
         """The trainee's progress (an empty record when there is no file yet)."""
-        if not self.path.exists():
+        if not self.path.exists() and not self._legacy.exists():
             return to_progress(_empty(self.trainee), tuple(self.notices))
-        with _locked(self.folder / f".{self.path.stem}.lock"):
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(_locked(self.folder / f".{self.path.stem}.lock"))
+            except ProgressError:
+                pass  # a read-only folder without a lock file: read anyway, nobody can write
             raw = self._read_locked()
             if not self.path.exists():  # it was set aside: start the fresh file now
                 raw["updated"] = self._now()

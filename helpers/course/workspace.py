@@ -7,6 +7,11 @@
 The trainer's notebooks (notebooks/trainer/) stay out of a trainee's workspace: they read a whole
 class's progress files and are of no use to one trainee. The lessons find `data/` through the
 package, so a workspace anywhere runs them.
+
+Nothing is ever written outside the workspace: a lesson file or `backups/` that is a link
+(pointing anywhere) is refused, not followed; an empty folder name (which would mean "here") is
+refused; and the course's own notebooks folder is not a workspace (a reset would copy a lesson
+onto itself).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..engine.model import SHANGHAI
+from ..errors import CourseError, os_reason
 from ..paths import PROJECT_ROOT
 from ..strings import t
 
@@ -27,7 +33,7 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 BACKUPS = "backups"
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(CourseError):
     """The workspace or the lesson cannot be used; the message says why (Chinese)."""
 
 
@@ -77,9 +83,26 @@ class StartResult:
         ])
 
 
+def _workspace(folder: Path | str, source: Path | None) -> Path:
+    """`folder` as a workspace path, refused when empty or when it is the course's own folder."""
+    if not str(folder).strip():
+        raise WorkspaceError(t("workspace.empty_name"))
+    path = Path(str(folder).strip()).expanduser()
+    if path.resolve() in (Path(source or NOTEBOOKS).resolve(), PROJECT_ROOT.resolve()):
+        raise WorkspaceError(t("workspace.is_course", folder=path))
+    return path
+
+
+def _inside(folder: Path, target: Path) -> Path:
+    """`target` if writing it stays inside `folder`: a link is never followed, wherever it points."""
+    if target.is_symlink() or target.resolve().parent != folder.resolve():
+        raise WorkspaceError(t("workspace.link", path=target))
+    return target
+
+
 def start(folder: Path | str, source: Path | None = None) -> StartResult:
     """Copy every lesson into `folder`; a lesson already there is kept as it is."""
-    folder = Path(folder).expanduser()
+    folder = _workspace(folder, source)
     originals = lessons(source)
     if not originals:
         raise WorkspaceError(t("workspace.no_lessons", source=source or NOTEBOOKS))
@@ -88,15 +111,16 @@ def start(folder: Path | str, source: Path | None = None) -> StartResult:
     copied, kept = [], []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for lesson in originals:
-            target = folder / lesson.path.name
+        # Every target checked before the first copy, so a refusal leaves the folder as it was.
+        targets = [_inside(folder, folder / lesson.path.name) for lesson in originals]
+        for lesson, target in zip(originals, targets, strict=True):
             if target.exists():
                 kept.append(lesson.stem)
                 continue
             shutil.copy2(lesson.path, target)
             copied.append(lesson.stem)
     except OSError as error:
-        raise WorkspaceError(t("workspace.cannot_copy", error=error)) from error
+        raise WorkspaceError(t("workspace.cannot_copy", error=os_reason(error))) from error
     return StartResult(folder, tuple(copied), tuple(kept))
 
 
@@ -136,11 +160,11 @@ class ResetResult:
 def reset_lesson(folder: Path | str, lesson: str, source: Path | None = None,
                  clock: Callable[[], datetime] | None = None) -> ResetResult:
     """Put the original of `lesson` back in the workspace; the trainee's file goes to backups/."""
-    folder = Path(folder).expanduser()
+    folder = _workspace(folder, source)
     if not folder.is_dir():
         raise WorkspaceError(t("workspace.no_workspace", folder=folder))
     original = find_lesson(lesson, source)
-    target = folder / original.path.name
+    target = _inside(folder, folder / original.path.name)
     backup = None
     existed = target.exists()
     try:
@@ -152,11 +176,13 @@ def reset_lesson(folder: Path | str, lesson: str, source: Path | None = None,
             while backup.exists():
                 number += 1
                 backup = folder / BACKUPS / f"{original.stem}.{stamp}-{number}.ipynb"
+            if backup.parent.is_symlink():
+                raise WorkspaceError(t("workspace.link", path=backup.parent))
             backup.parent.mkdir(exist_ok=True)
-            shutil.copy2(target, backup)
+            shutil.copy2(target, _inside(backup.parent, backup))
         shutil.copy2(original.path, target)
     except OSError as error:
-        raise WorkspaceError(t("workspace.cannot_copy", error=error)) from error
+        raise WorkspaceError(t("workspace.cannot_copy", error=os_reason(error))) from error
     return ResetResult(original.stem, target, backup, existed)
 
 

@@ -6,6 +6,8 @@ that flips a strategy builds a new policy with `with_strategy` and nothing else 
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -14,7 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..paths import data_path
+from ..strings import t
 from .codes import AutoAuditKind, Labeled, Status
+from .datafiles import BOM, DataFileError, read_text, shown, toml_line
 
 
 class Strategy(Labeled):
@@ -26,7 +30,7 @@ class Strategy(Labeled):
     AUTO_AGREE_RETURN = "auto_agree_return", "自动同意退货（上家地址）"
 
 
-class PolicyError(Exception):
+class PolicyError(DataFileError):
     """policy.toml is missing, malformed or lacks a value; the message says where."""
 
 
@@ -83,86 +87,178 @@ class Policy:
         return policy
 
 
-def _require(table: dict, key: str, kind: type, where: str) -> object:
-    if key not in table:
-        raise PolicyError(f"policy.toml 的 [{where}] 缺少「{key}」")
-    value = table[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind):
-        raise PolicyError(f"policy.toml 的 [{where}] 中「{key}」应为{_KIND_NAMES[kind]}，现为 {value!r}")
-    return value
+# The deadlines every lesson asks for, and the node each belongs to: a file without one of them
+# would let a lesson start and then fail half-way.
+REQUIRED_DEADLINES = {
+    "merchant_answer": Status.AWAIT_MERCHANT,
+    "buyer_ship_back": Status.AWAIT_BUYER_RETURN,
+    "merchant_second_review": Status.AWAIT_SECOND_REVIEW,
+    "buyer_confirm_exchange": Status.AWAIT_BUYER_RECEIVE,
+}
+MAX_HOURS = 24 * 365          # a deadline longer than a year is a typo, and overflows no clock
+LIMITS = {"no_reason_return_days": (0, 365), "sms_notices_per_case": (0, 100)}
 
 
-_KIND_NAMES = {bool: "true/false", int: "整数", float: "数字", str: "文字"}
+class _Reader:
+    """Checked values out of the parsed TOML; every error names the line, table and key."""
+
+    def __init__(self, text: str, source_file: str) -> None:
+        self.text, self.file = text, source_file
+
+    def fail(self, where: str, key: str | None, problem: str, valid: str | None = None) -> PolicyError:
+        return PolicyError(self.file, problem, line=toml_line(self.text, where, key),
+                           key=f"[{where}] {key}" if key else f"[{where}]", valid=valid)
+
+    def table(self, raw: dict, name: str, where: str, valid: str) -> dict:
+        value = raw.get(name)
+        if value is None:
+            raise self.fail(where, None, t("datafile.policy_missing_table"), valid)
+        if not isinstance(value, dict):
+            raise self.fail(where, None, t("datafile.policy_not_table", value=shown(value)), valid)
+        return value
+
+    def value(self, table: dict, key: str, kind: type, where: str, valid: str) -> object:
+        if key not in table:
+            raise self.fail(where, key, t("datafile.policy_missing_key"), valid)
+        value = table[key]
+        # TOML's true is not the number 1, and an integer is a valid number of hours.
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise self.fail(where, key, t("datafile.policy_wrong_kind", kind=t(_KIND_NAMES[kind]),
+                                          value=shown(value)), valid)
+        if kind is str and not value.strip():
+            raise self.fail(where, key, t("datafile.policy_empty"), valid)
+        return value
+
+    def number(self, table: dict, key: str, kind: type, where: str, low: float, high: float,
+               example: str) -> float:
+        valid = t("datafile.policy_range", low=low, high=high, example=example)
+        value = self.value(table, key, kind, where, valid)
+        if not math.isfinite(value) or not low <= value <= high or (kind is float and value == 0):
+            raise self.fail(where, key, t("datafile.policy_out_of_range", value=self.written(where, key)
+                                          or shown(value)), valid)
+        return value
+
+    def written(self, where: str, key: str) -> str | None:
+        """The value as the file writes it (1e9, not 1000000000.0)."""
+        line = toml_line(self.text, where, key)
+        if line is None:
+            return None
+        return self.text.splitlines()[line - 1].split("=", 1)[-1].split("#", 1)[0].strip() or None
+
+
+_KIND_NAMES = {bool: "datafile.kind_bool", int: "datafile.kind_int", float: "datafile.kind_number",
+               str: "datafile.kind_text"}
+_TOML_PROBLEMS = (("Invalid statement", "datafile.toml_statement"),
+                  ("Invalid value", "datafile.toml_value"),
+                  ("Invalid initial character", "datafile.toml_value"),
+                  ("Cannot declare", "datafile.toml_twice"), ("Cannot overwrite", "datafile.toml_twice"),
+                  ("Expected ']'", "datafile.toml_header"), ("Unterminated string", "datafile.toml_string"),
+                  ("Illegal character", "datafile.toml_string"))
+
+
+def _syntax_error(error: tomllib.TOMLDecodeError, source_file: str) -> PolicyError:
+    detail = str(error)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", detail)
+    key = next((k for text, k in _TOML_PROBLEMS if detail.startswith(text)), "datafile.toml_other")
+    problem = t(key)
+    if match:
+        problem = t("datafile.toml_column", column=match.group(2), problem=problem)
+    return PolicyError(source_file, problem, line=int(match.group(1)) if match else None,
+                       valid=t("datafile.toml_valid"))
 
 
 def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
-    """Build a Policy from the text of a policy.toml; errors name the table and the key."""
+    """Build a Policy from the text of a policy.toml, checking every value: types, ranges,
+    references and the deadlines the lessons need. Errors name the line, table and key."""
+    text = text.removeprefix(BOM)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"{source_file} 格式有误：{error}") from error
+        raise _syntax_error(error, source_file) from None
+    read = _Reader(text, source_file)
 
     strategies: dict[Strategy, StrategySetting] = {}
-    raw_strategies = raw.get("strategies", {})
+    raw_strategies = read.table(raw, "strategies", "strategies", t("datafile.valid_strategy",
+                                                                   name=Strategy.UNSHIPPED_AUTO_REFUND.value))
     for strategy in Strategy:
         where = f"strategies.{strategy.value}"
-        table = raw_strategies.get(strategy.value)
-        if table is None:
-            raise PolicyError(f"{source_file} 缺少策略 [{where}]（{strategy.label}）")
-        bit = _require(table, "auto_audit", int, where)
+        table = read.table(raw_strategies, strategy.value, where,
+                           t("datafile.valid_strategy", name=strategy.value))
+        codes = "、".join(str(k.value) for k in AutoAuditKind)
+        bit = read.value(table, "auto_audit", int, where, t("datafile.valid_auto_audit", codes=codes))
         try:
             kind = AutoAuditKind(bit)
         except ValueError:
-            raise PolicyError(f"[{where}] 的 auto_audit = {bit} 不是平台的自动审核方式代码") from None
+            raise read.fail(where, "auto_audit", t("datafile.policy_not_code", value=bit),
+                            t("datafile.valid_auto_audit", codes=codes)) from None
         strategies[strategy] = StrategySetting(
             strategy=strategy,
-            name=_require(table, "name", str, where),
-            enabled=_require(table, "enabled", bool, where),
+            name=read.value(table, "name", str, where, t("datafile.valid_text", name="name")),
+            enabled=read.value(table, "enabled", bool, where, t("datafile.valid_bool")),
             auto_audit=kind,
-            source=_require(table, "source", str, where),
+            source=read.value(table, "source", str, where, t("datafile.valid_text", name="source")),
         )
 
     deadlines: dict[str, Deadline] = {}
-    for key, table in raw.get("deadlines", {}).items():
+    raw_deadlines = read.table(raw, "deadlines", "deadlines",
+                               t("datafile.valid_deadline", name="merchant_answer", status=6))
+    for key, expected in REQUIRED_DEADLINES.items():
+        if key not in raw_deadlines:
+            raise read.fail(f"deadlines.{key}", None, t("datafile.policy_missing_table"),
+                            t("datafile.valid_deadline", name=key, status=expected.value))
+    statuses = "、".join(str(s.value) for s in Status)
+    for key in raw_deadlines:
         where = f"deadlines.{key}"
-        code = _require(table, "status", int, where)
+        table = read.table(raw_deadlines, key, where,
+                           t("datafile.valid_deadline", name=key, status=Status.AWAIT_MERCHANT.value))
+        code = read.value(table, "status", int, where, t("datafile.valid_status", codes=statuses))
         try:
             status = Status(code)
         except ValueError:
-            raise PolicyError(f"[{where}] 的 status = {code} 不是售后状态码") from None
-        hours = _require(table, "hours", float, where)
-        if hours <= 0:
-            raise PolicyError(f"[{where}] 的 hours 必须大于 0，现为 {hours}")
+            raise read.fail(where, "status", t("datafile.policy_not_status", value=code),
+                            t("datafile.valid_status", codes=statuses)) from None
+        if key in REQUIRED_DEADLINES and status is not REQUIRED_DEADLINES[key]:
+            raise read.fail(where, "status", t("datafile.policy_wrong_status", value=code,
+                                               label=REQUIRED_DEADLINES[key].label),
+                            f"status = {REQUIRED_DEADLINES[key].value}")
+        other = next((d for d in deadlines.values() if d.status is status), None)
+        if other is not None:
+            raise read.fail(where, "status", t("datafile.policy_same_status", value=code, other=other.key),
+                            t("datafile.valid_status", codes=statuses))
         deadlines[key] = Deadline(
             key=key,
             status=status,
-            label=_require(table, "label", str, where),
-            hours=hours,
-            example=_require(table, "example", bool, where),
-            on_timeout=_require(table, "on_timeout", str, where),
-            source=_require(table, "source", str, where),
+            label=read.value(table, "label", str, where, t("datafile.valid_text", name="label")),
+            hours=read.number(table, "hours", float, where, 0, MAX_HOURS, "hours = 48"),
+            example=read.value(table, "example", bool, where, t("datafile.valid_bool")),
+            on_timeout=read.value(table, "on_timeout", str, where,
+                                  t("datafile.valid_text", name="on_timeout")),
+            source=read.value(table, "source", str, where, t("datafile.valid_text", name="source")),
         )
-    if len({d.status for d in deadlines.values()}) != len(deadlines):
-        raise PolicyError(f"{source_file}：同一个售后状态定义了两个时限")
 
-    limits = raw.get("limits", {})
+    limits = read.table(raw, "limits", "limits", t("datafile.valid_limits"))
+    numbers = {key: read.number(limits, key, int, "limits", low, high, f"{key} = {max(low, 3)}")
+               for key, (low, high) in LIMITS.items()}
+    meta = raw.get("meta", {})
+    notice = read.value(meta, "notice", str, "meta", t("datafile.valid_text", name="notice")) \
+        if isinstance(meta, dict) and "notice" in meta else ""
     return Policy(
         strategies=MappingProxyType(strategies),
         deadlines=MappingProxyType(deadlines),
-        no_reason_return_days=_require(limits, "no_reason_return_days", int, "limits"),
-        sms_notices_per_case=_require(limits, "sms_notices_per_case", int, "limits"),
-        notice=raw.get("meta", {}).get("notice", ""),
+        no_reason_return_days=numbers["no_reason_return_days"],
+        sms_notices_per_case=numbers["sms_notices_per_case"],
+        notice=notice,
         source_file=source_file,
     )
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    """The shop's policy from `data/policy.toml` (or `path`)."""
+    """The shop's policy from `data/policy.toml` (or `path`), fully checked."""
     path = path or data_path("policy.toml")
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PolicyError(f"读不到规则文件 {path}：{error.strerror}") from error
+        text = read_text(path)
+    except DataFileError as error:
+        raise PolicyError(error.file, error.problem, valid=error.valid) from None
     return parse_policy(text, path.name)

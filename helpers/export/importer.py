@@ -8,8 +8,19 @@ What a trainee can count on:
   row is kept: rows read = rows kept + rows rejected, always.
 - The source is only ever opened for reading.
 - A full mobile number is masked on load (`138****5678`) and the report says where.
-- A cell that starts with = + - @ stays plain text: it is escaped wherever it is shown and
-  quoted (a leading ') when rows are written back (`rejected_csv`).
+- A cell that starts with = + - @, a tab or a carriage return stays plain text: it is escaped
+  wherever it is shown and quoted (a leading ') when rows are written back (`rejected_csv`,
+  every field in double quotes, so a carriage return inside a cell stays inside it).
+- A value quoted in a message shows control characters escaped (`\x1b`), so a report printed
+  in a terminal cannot recolour or clear it.
+- No silent guesses: a time with an offset (`Z`, `+08:00`) is converted to Shanghai time, a
+  comma in an amount is accepted only as a thousands separator (`1,200.00`, never `12,00`),
+  `now`/`today` are not dates, and a Shanghai summer-time hour that never existed is reported.
+- Bounded work: only a regular file is opened (a pipe or a device is refused at once); a NUL
+  byte, a header longer than 64 KiB or more than MAX_COLUMNS columns is refused with a message;
+  an xlsx is checked before it is parsed (unpacked size and ratio, declared rows and columns,
+  shared strings), so a zip bomb is refused in a fraction of a second. An xlsx is recognised by
+  its content, whatever its name; a password-protected one is named as such.
 
 The checks are column operations (pandas and numpy), and a few-valued column is checked once
 per distinct value, so a million-row export is read and checked in a few seconds, with less
@@ -23,6 +34,8 @@ import io
 import math
 import os
 import re
+import stat
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -36,6 +49,7 @@ import pandas as pd
 from ..engine.codes import AfterSaleType, Labeled, Status
 from ..engine.model import SHANGHAI, load_products, load_suppliers
 from ..engine.privacy import mask_phone
+from ..errors import os_reason
 from ..strings import t
 from .columns import BY_KEY, CATEGORY_KINDS, COLUMNS, STATUS_ALIASES, TYPE_ALIASES, Column, Kind
 
@@ -47,14 +61,27 @@ SHOWN_CHARS = 30          # how much of a bad value a message quotes
 NOTE_ROWS = 5             # how many row numbers a note lists before "等 N 行"
 MAX_YUAN = 1e8            # larger than any single refund; catches a misplaced order number
 PHONE = re.compile(r"(?<![\d*])1[3-9]\d{9}(?![\d*])")
-FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_COLUMNS = 1000        # an export has 13; more is a wrong file, and costs memory per column
+MAX_ROWS = 1_048_576      # Excel's own limit: no real export is longer
+MAX_FILE_BYTES = 512 << 20  # Excel holds 1,048,576 rows: about 230 MB as CSV
+MAX_XLSX_UNPACKED = 2 << 30
+MAX_XLSX_RATIO = 100      # real workbooks unpack to about 5-20 times their size, zip bombs to 1000
+RATIO_FROM_BYTES = 50 << 20  # the ratio matters only once the unpacked size is large
+MAX_SHARED_STRINGS = 5_000_000
+SHOWN_NAMES = 10          # how many ignored column names a note lists
 SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT_EXAMPLE = "2026-05-03 14:05:00"
 # Tried, in order, for the values the back office's own format does not match.
 OTHER_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S",
                       "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M")
-MONEY_NOISE = r"[¥￥,，元\s]"
+MONEY_NOISE = r"[¥￥元\s]"
+# Commas only as thousands separators: 1,200.00 yes, 12,00 no.
+THOUSANDS = re.compile(r"[+-]?\d{1,3}([,，]\d{3})+(\.\d*)?")
+# An ISO time with an offset: converted to Shanghai time, not relabelled.
+WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)",
+                         re.IGNORECASE)
 REPLACEMENT = "\ufffd"
 
 
@@ -71,8 +98,15 @@ def mask_phones(text: str) -> str:
     return PHONE.sub(_masked_match, text)
 
 
+def visible(text: str) -> str:
+    """`text` with control and format characters written as escapes (\\x1b, \\u202e), so it
+    can be printed in a terminal or shown on a page without acting on either."""
+    return "".join(c if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf") else
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in text)
+
+
 def _shown(value: object) -> str:
-    text = mask_phones(str(value))
+    text = visible(mask_phones(str(value))).replace("\n", "\\n")
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
@@ -150,17 +184,61 @@ class _Source:
     path: Path | None
     data: bytes | None
 
-    def head(self) -> bytes:
+    def check(self) -> None:
+        """A path must be a regular file of sane size: a pipe or a device would block or never end."""
+        if self.path is None:
+            size = len(self.data or b"")
+        else:
+            try:
+                info = os.stat(self.path)
+            except OSError as error:
+                raise ExportUnreadable(t("export.unreadable", error=os_reason(error))) from error
+            if not stat.S_ISREG(info.st_mode):
+                raise ExportUnreadable(t("export.not_a_file"))
+            size = info.st_size
+        if size > MAX_FILE_BYTES:
+            raise ExportUnreadable(t("export.too_big", size=size >> 20, limit=MAX_FILE_BYTES >> 20))
+
+    def head(self, size: int = SNIFF_BYTES) -> bytes:
         if self.data is not None:
-            return self.data[:SNIFF_BYTES]
+            return self.data[:size]
         try:
             with self.path.open("rb") as file:
-                return file.read(SNIFF_BYTES)
+                return file.read(size)
         except OSError as error:
-            raise ExportUnreadable(t("export.unreadable", error=error.strerror or error)) from error
+            raise ExportUnreadable(t("export.unreadable", error=os_reason(error))) from error
 
     def binary(self) -> io.BytesIO | Path:
         return io.BytesIO(self.data) if self.data is not None else self.path
+
+    def stream(self) -> io.BufferedIOBase:
+        """An open binary file (whatever its name says: openpyxl judges a path by its extension)."""
+        return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
+
+    def find(self, needle: bytes) -> int:
+        """The offset of the first `needle` in the whole source, or -1; read in blocks."""
+        if self.data is not None:
+            return self.data.find(needle)
+        with self.path.open("rb") as file:
+            offset, tail = 0, b""
+            while block := file.read(1 << 20):
+                found = (tail + block).find(needle)
+                if found >= 0:
+                    return offset - len(tail) + found
+                tail = block[-(len(needle) - 1):] if len(needle) > 1 else b""
+                offset += len(block)
+        return -1
+
+    def count_lines(self, end: int) -> int:
+        """The line number of byte offset `end` (1 for the first line)."""
+        if self.data is not None:
+            return self.data.count(b"\n", 0, end) + 1
+        with self.path.open("rb") as file:
+            lines, left = 1, end
+            while left > 0 and (block := file.read(min(left, 1 << 20))):
+                lines += block.count(b"\n")
+                left -= len(block)
+        return lines
 
     def all_bytes(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()
@@ -177,6 +255,9 @@ ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "gb18030
                    "xlsx": "Excel 工作簿 .xlsx"}
 
 
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
 def _sniff(head: bytes) -> str:
     """'xlsx' or the text encoding of a CSV, from its first bytes."""
     if not head:
@@ -184,13 +265,13 @@ def _sniff(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ExportUnreadable(t("export.old_xls"))
+        return "ole"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExportUnreadable(t("export.utf16"))
+    if b"\x00" in head:
+        raise ExportUnreadable(t("export.nul", line=head.count(b"\n", 0, head.index(b"\x00")) + 1))
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    if b"\x00" in head:
-        raise ExportUnreadable(t("export.binary"))
     # The whole head first; then the header line alone, for a file with a few rows pasted in
     # from elsewhere (those rows are reported, the others kept).
     header_line = head.split(b"\n", 1)[0]
@@ -227,23 +308,35 @@ def _normalise(name: str) -> str:
 NAME_TO_KEY = {_normalise(alias): c.key for c in COLUMNS for alias in (c.name, *c.aliases)}
 
 
-def _layout(header: list[str]) -> _Layout:
+def _names(names: list[str]) -> str:
+    """Column names for a message: each shortened and made visible, at most SHOWN_NAMES."""
+    shown = "、".join(_shown(n) for n in names[:SHOWN_NAMES])
+    return t("export.and_more", names=shown, count=len(names)) if len(names) > SHOWN_NAMES else shown
+
+
+def _layout(header: list[str], encoding: str = "utf-8") -> _Layout:
     if not any(h.strip() for h in header):
         raise ExportUnreadable(t("export.no_header"))
+    if len(header) > MAX_COLUMNS:
+        raise ExportUnreadable(t("export.too_many_columns", count=len(header), limit=MAX_COLUMNS))
     keys = tuple(NAME_TO_KEY.get(_normalise(h)) for h in header)
+    if encoding == "gb18030" and not any(keys) and not "".join(header).isascii():
+        # Not one known column, in text that only decoded as GBK: another encoding (Big5,
+        # Shift-JIS…) read as mojibake. Say so rather than list the garbled names.
+        raise ExportUnreadable(t("export.unknown_encoding"))
     for key in set(keys) - {None}:
         if keys.count(key) > 1:
-            names = "、".join(h for h, k in zip(header, keys, strict=True) if k == key)
+            names = _names([h for h, k in zip(header, keys, strict=True) if k == key])
             raise ExportUnreadable(t("export.duplicate_column", column=BY_KEY[key].name, names=names))
     present = tuple(c for c in COLUMNS if c.key in keys)
     missing = [c.name for c in COLUMNS if c.required and c not in present]
     if missing:
-        found = "、".join(h for h in header if h.strip()) or "—"
+        found = _names([h for h in header if h.strip()]) or "—"
         raise ExportUnreadable(t("export.missing_columns", columns="、".join(missing), found=found))
     notes = []
     ignored = [h for h, k in zip(header, keys, strict=True) if k is None and h.strip()]
     if ignored:
-        notes.append(t("export.ignored_columns", columns="、".join(ignored)))
+        notes.append(t("export.ignored_columns", columns=_names(ignored)))
     derived = {"supplier"} if BY_KEY["product"] in present else set()  # see _complete
     absent = [c.name for c in COLUMNS if c not in present and c.key not in derived]
     if absent:
@@ -400,14 +493,25 @@ def _parse_datetimes(values: np.ndarray) -> pd.Series:
         except ValueError:
             pass
     series = pd.Series(values, dtype=object)
+    # pandas reads "now" and "today" as the moment of reading: a value without a digit is no date.
+    dateless = ~series.str.contains(r"\d", regex=True).fillna(False).to_numpy(dtype=bool)
+    series = series.where(~dateless, "")
     parsed = pd.to_datetime(series, format=DATE_FORMAT, errors="coerce")
-    todo = parsed.isna().to_numpy() & (values != "")
+    todo = parsed.isna().to_numpy() & (values != "") & ~dateless
     if todo.any():
-        stripped = series[todo].str.strip()
-        for date_format in OTHER_DATE_FORMATS:
+        offset = series[todo].str.strip().str.fullmatch(WITH_OFFSET.pattern, case=False).fillna(False)
+        if offset.any():
+            moments = pd.to_datetime(series[todo][offset].str.strip(), errors="coerce", utc=True,
+                                     format="ISO8601")
+            local = moments.dt.tz_convert(SHANGHAI).dt.tz_localize(None)
+            parsed[local.index] = local
+            todo = parsed.isna().to_numpy() & (values != "") & ~dateless
+    if todo.any():
+        stripped = series[todo].str.strip().str.replace(r"\s+", " ", regex=True)
+        for date_format in (DATE_FORMAT, *OTHER_DATE_FORMATS):
             retry = pd.to_datetime(stripped, format=date_format, errors="coerce")
             parsed[todo] = parsed[todo].fillna(retry)
-            todo = parsed.isna().to_numpy() & (values != "")
+            todo = parsed.isna().to_numpy() & (values != "") & ~dateless
             if not todo.any():
                 break
     return parsed.astype("datetime64[us]")
@@ -424,10 +528,17 @@ def _check_datetime(series: pd.Series, column: Column) -> _Checked:
     if bad.any():
         issues.append(_per_row("export.reason.bad_date", series, bad, example=DATE_FORMAT_EXAMPLE))
     parsed.index = series.index
-    return _Checked(parsed.dt.tz_localize(SHANGHAI), issues)
+    # Shanghai kept summer time in 1986-91: an hour that never existed is reported; an hour that
+    # came twice is read as the first (summer) one.
+    local = parsed.dt.tz_localize(SHANGHAI, nonexistent="NaT", ambiguous=np.ones(len(parsed), dtype=bool))
+    skipped = local.isna().to_numpy() & ~parsed.isna().to_numpy()
+    if skipped.any():
+        issues.append(_per_row("export.reason.no_such_time", series, skipped))
+    return _Checked(local, issues)
 
 
 def _amount_text(value: float) -> str:
+    value = float(value)  # a numpy float's repr is "np.float64(…)", never for a trainee
     cents = value * 100
     return f"{value:.2f}" if math.isfinite(cents) and abs(cents - round(cents)) < 1e-6 else repr(value)
 
@@ -448,6 +559,9 @@ def _check_money(series: pd.Series, column: Column) -> _Checked:
         failed = np.isnan(number) & ~empty
     if failed.any():
         cleaned = series[failed].str.replace(MONEY_NOISE, "", regex=True)
+        # A comma is a thousands separator only in its right places; "12,00" stays unread.
+        separated = cleaned.str.fullmatch(THOUSANDS.pattern)
+        cleaned = cleaned.where(~separated, cleaned.str.replace(r"[,，]", "", regex=True))
         number[failed] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         failed = np.isnan(number) & ~empty
     number[empty] = 0.0
@@ -702,14 +816,19 @@ def _rejected_table(rejected: pd.DataFrame, problems: pd.DataFrame, layout: _Lay
 def rejected_csv(result: ImportResult) -> bytes:
     """The rejected rows as a CSV to fix and import again (UTF-8 with BOM, formulas quoted)."""
     safe = result.rejected.astype(str).map(plain_text)
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    safe.columns = [plain_text(str(c)) for c in safe.columns]
+    # Every field quoted: a carriage return inside a cell cannot start a new row in Excel.
+    return safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_ALL).encode("utf-8-sig")
 
 
 # ---- CSV and xlsx readers ------------------------------------------------------------------
 
-def _csv_header(head: bytes, encoding: str) -> tuple[list[str], str]:
+def _csv_header(head: bytes, encoding: str, complete: bool) -> tuple[list[str], str]:
+    """The header and the separator; `complete`: the head is the whole file."""
+    if b"\n" not in head and b"\r" not in head and not complete:
+        raise ExportUnreadable(t("export.long_header", limit=SNIFF_BYTES >> 10))
     text = head.decode(encoding, errors="replace")
-    first_line = text.split("\n", 1)[0]
+    first_line = re.split(r"\r\n?|\n", text, maxsplit=1)[0]
     separator = "\t" if first_line.count("\t") > first_line.count(",") else ","
     header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
     return header, separator
@@ -772,25 +891,74 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+SST_COUNT = re.compile(rb'uniqueCount="(\d+)"|count="(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_xlsx(stream: io.BufferedIOBase) -> None:
+    """Refuse a workbook that would take unbounded time or memory, before parsing it: sizes from
+    the zip directory, rows and columns from each sheet's <dimension>, the shared-string count."""
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ExportUnreadable(t("export.bad_xlsx")) from error
+    entries = archive.infolist()
+    unpacked = sum(e.file_size for e in entries)
+    packed = max(1, sum(e.compress_size for e in entries))
+    if unpacked > MAX_XLSX_UNPACKED or (unpacked > RATIO_FROM_BYTES and unpacked / packed > MAX_XLSX_RATIO):
+        raise ExportUnreadable(t("export.xlsx_bomb", unpacked=unpacked >> 20, packed=max(1, packed >> 20)))
+    for entry in entries:
+        if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+            with archive.open(entry) as sheet:
+                match = DIMENSION.search(sheet.read(4096))
+            if match and match.group(3):
+                rows, columns = int(match.group(4)), _column_number(match.group(3))
+                if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
+                    raise ExportUnreadable(t("export.xlsx_too_large", rows=rows, columns=columns,
+                                             max_rows=MAX_ROWS, max_columns=MAX_COLUMNS))
+        elif entry.filename == "xl/sharedStrings.xml":
+            with archive.open(entry) as strings:
+                counts = [int(a or b) for a, b in SST_COUNT.findall(strings.read(4096))]
+            if counts and max(counts) > MAX_SHARED_STRINGS:
+                raise ExportUnreadable(t("export.xlsx_strings", count=max(counts), limit=MAX_SHARED_STRINGS))
+
+
 def _read_xlsx(src: _Source, report: ImportReport) -> ImportResult:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            # data_only=False: a formula cell comes back as its text and is never evaluated.
-            book = openpyxl.load_workbook(src.binary(), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ExportUnreadable(t("export.bad_xlsx", error=error)) from error
+    with src.stream() as stream:
+        _check_xlsx(stream)
+        stream.seek(0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                # data_only=False: a formula cell comes back as its text and is never evaluated.
+                book = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise ExportUnreadable(t("export.bad_xlsx")) from error
+        return _read_book(book, report)
+
+
+def _read_book(book: object, report: ImportReport) -> ImportResult:
     try:
         records = book.worksheets[0].iter_rows(values_only=True)
-        layout = _layout([_cell_text(v) for v in next(records, ())])
+        layout = _layout([_cell_text(v) for v in next(records, ())][:MAX_COLUMNS + 1])
         width = len(layout.keys)
         collector = _Collector(layout)
         batch: list[list[str]] = []
         start = 2
-        for values in records:
+        for number, values in enumerate(records, start=2):
+            if number > MAX_ROWS + 1:  # a sheet without a <dimension> can still be too long
+                raise ExportUnreadable(t("export.xlsx_too_large", rows=number, columns=len(values),
+                                         max_rows=MAX_ROWS, max_columns=MAX_COLUMNS))
             cells = [_cell_text(v) for v in values[:width]]
             batch.append(cells + [""] * (width - len(cells)))
             if len(batch) == CHUNK_ROWS:
@@ -813,9 +981,14 @@ def read_export(source: Source, name: str | None = None) -> ImportResult:
     and empty tables.
     """
     src = _source(source, name)
-    report = ImportReport(source=src.name)
+    report = ImportReport(source=visible(src.name))
     try:
+        src.check()
         encoding = _sniff(src.head())
+        if encoding == "ole":
+            # An OLE2 container: a password-protected xlsx (Excel encrypts into one, its stream
+            # directory anywhere in the file) or an old .xls.
+            raise ExportUnreadable(t("export.encrypted" if src.find(ENCRYPTED) >= 0 else "export.old_xls"))
         report.encoding = ENCODING_LABELS[encoding]
         if encoding == "xlsx":
             return _read_xlsx(src, report)
@@ -828,8 +1001,17 @@ def read_export(source: Source, name: str | None = None) -> ImportResult:
 
 
 def _read_csv(src: _Source, encoding: str, report: ImportReport) -> ImportResult:
-    header, separator = _csv_header(src.head(), encoding)
-    layout = _layout(header)
+    nul = src.find(b"\x00")
+    if nul >= 0:
+        raise ExportUnreadable(t("export.nul", line=src.count_lines(nul)))
+    head = src.head()
+    if b"\r" in head and b"\n" not in head:
+        # Old Mac line ends (CR alone): read as ordinary lines.
+        src = _Source(src.name, None, src.all_bytes().replace(b"\r", b"\n"))
+        head = src.head()
+    complete = len(head) < SNIFF_BYTES
+    header, separator = _csv_header(head, encoding, complete)
+    layout = _layout(header, encoding)
     # Fast and strict first; a stray byte or a row of the wrong length falls back to a reader
     # that reports the row instead of stopping.
     collector = _Collector(layout)

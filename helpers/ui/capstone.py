@@ -23,14 +23,16 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..course.certificate import write_certificate
+from ..course.certificate import certificate_html, write_certificate
 from ..course.progress import ProgressError, ProgressStore
 from ..course.progress import store as default_store
+from ..engine.model import SHANGHAI
 from ..lessons.capstone import DEFAULT_SCRIPT, Report, Script, Shift, Verdict, load_script
 from ..strings import t
 from .base import App, div
@@ -256,16 +258,23 @@ class CapstoneApp(App):
             self.certificate_html.value = div("error", t("capstone.certificate_need_name"))
             return None
         try:
-            self.certificate_path = write_certificate(name, self.report, self.certificate_folder)
-        except (OSError, ValueError) as error:
+            html = certificate_html(name, self.report, datetime.now(SHANGHAI).date())
+        except ValueError as error:
             self.certificate_html.value = div("error", str(error))
             return None
-        # The file may lie outside Lab's root, so the page also offers it as a download.
-        data = base64.b64encode(self.certificate_path.read_bytes()).decode("ascii")
+        try:
+            self.certificate_path = write_certificate(name, self.report, self.certificate_folder)
+            shown = div("", t("capstone.certificate_written", path=self.certificate_path))
+            file_name = self.certificate_path.name
+        except OSError as error:
+            # A read-only folder must not cost the trainee the certificate: it is offered from memory.
+            shown = div("error", t("capstone.certificate_only_download", error=error))
+            file_name = "certificate.html"
+        # The file may lie outside Lab's root, so the page always offers it as a download.
+        data = base64.b64encode(html.encode("utf-8")).decode("ascii")
         self.certificate_html.value = (
-            div("", t("capstone.certificate_written", path=self.certificate_path))
-            + f'<a download="{escape(self.certificate_path.name)}" '
-              f'href="data:text/html;charset=utf-8;base64,{data}">{escape(t("capstone.certificate_download"))}</a>')
+            shown + f'<a download="{escape(file_name)}" '
+            f'href="data:text/html;charset=utf-8;base64,{data}">{escape(t("capstone.certificate_download"))}</a>')
         return self.certificate_path
 
     # -- showing

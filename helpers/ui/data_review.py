@@ -20,8 +20,10 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from ..course.lab_settings import UPLOAD_LIMIT_BYTES
 from ..engine.model import load_suppliers, yuan
 from ..engine.policy import Policy, Strategy, load_policy
+from ..errors import CourseError
 from ..export.analytics import Review, export_moment, review, select
 from ..export.charts import Col, bar_chart, column_chart, table
 from ..export.generate import broken_export
@@ -66,6 +68,11 @@ class DataReviewApp(App):
 
         self.upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
                                          description=t("data_review.upload"))
+        # Beyond the upload limit (one websocket message) a file is read from a path on the server.
+        self.limit_html = widgets.HTML(escape(t("data_review.upload_limit", mb=UPLOAD_LIMIT_BYTES >> 20)))
+        self.path_text = widgets.Text(placeholder=t("data_review.path_placeholder"),
+                                      layout=widgets.Layout(width="28em"))
+        self.path_button = widgets.Button(description=t("data_review.read_path"), icon="folder-open")
         self.sample_button = widgets.Button(description=t("data_review.use_sample"), icon="table")
         self.broken_button = widgets.Button(description=t("data_review.try_broken"), icon="bug")
         self.report_html = widgets.HTML()
@@ -87,11 +94,13 @@ class DataReviewApp(App):
                                layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox([
             widgets.HBox([self.upload, self.sample_button, self.broken_button]),
+            self.limit_html, widgets.HBox([self.path_text, self.path_button]),
             self.report_html, filters, self.summary_html, self.tab,
         ])
 
         self.upload.observe(self._on_upload, names="value")
         self.sample_button.on_click(lambda _: self.load_sample())
+        self.path_button.on_click(lambda _: self.load_typed_path())
         self.broken_button.on_click(lambda _: self.load_bytes(broken_export(), t("data_review.broken_name")))
         for control in (self.start, self.end, self.type_filter, self.supplier_filter):
             control.observe(self._on_filter, names="value")
@@ -111,6 +120,14 @@ class DataReviewApp(App):
     def load_path(self, path: str | Path, name: str | None = None) -> ImportReport | None:
         return self._load(lambda: read_export(path, name))
 
+    def load_typed_path(self) -> ImportReport | None:
+        """Read the file whose path is typed in the path box (for files beyond the upload limit)."""
+        typed = self.path_text.value.strip().strip('"')
+        if not typed:
+            self.report_html.value = self._box(escape(t("data_review.path_empty")), error=True)
+            return None
+        return self.load_path(Path(typed).expanduser())
+
     def load_bytes(self, content: bytes, name: str) -> ImportReport | None:
         return self._load(lambda: read_export(content, name))
 
@@ -125,6 +142,9 @@ class DataReviewApp(App):
     def _load(self, read: Callable[[], ImportResult]) -> ImportReport | None:
         try:
             result = read()
+        except CourseError as error:  # e.g. products.csv broken since the lesson opened
+            self.report_html.value = self._box(escape(str(error)), error=True)
+            return self.report
         except Exception as error:  # a callback's traceback would go unseen: say it here
             self.report_html.value = self._box(t("data_review.unexpected", error=type(error).__name__),
                                                error=True)

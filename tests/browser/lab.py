@@ -9,6 +9,10 @@ Shared by the browser tests (`tests/browser/`) and the click-latency benchmark. 
 - `Lab`: one browser page on the server, with the few verbs a lesson test needs: open a notebook,
   run all cells, find error outputs, click a widget button, read text, take a screenshot.
 
+The server always has a fresh random token and XSRF checks on, in the tests as in the benchmarks
+(there is no token-less mode to reuse by mistake): the page gets the token once in its first URL
+and then holds the server's cookies, the harness sends it in an `Authorization` header.
+
 The server runs with `expose_app_in_browser`, so the page can reach `window.jupyterapp`: running
 all cells and reading kernel state go through JupyterLab's own commands and models instead of menu
 texts (which are Chinese here) or timing guesses.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -124,6 +129,7 @@ class LabServer:
         self.log_path = self.workdir / "jupyter-lab.log"
         self.port = 0
         self.url = ""
+        self.token = secrets.token_hex(24)
         self._proc: subprocess.Popen[bytes] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -184,6 +190,8 @@ class LabServer:
             PYTHONUNBUFFERED="1",
             # The lessons record quiz progress: keep it in this test's folder.
             DOUDIAN_COURSE_PROGRESS=str(self.workdir / "progress"),
+            # Through the environment, not the command line another user could read with ps.
+            JUPYTER_TOKEN=self.token,
         )
         command = [
             sys.executable, "-m", "jupyterlab",
@@ -192,11 +200,6 @@ class LabServer:
             f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0",
             f"--ServerApp.root_dir={self.root}",
-            # Loopback only, for one test session: no token, no password, and REST calls from
-            # the harness (kernel shutdown, server shutdown) without an XSRF cookie.
-            "--IdentityProvider.token=",
-            "--ServerApp.password=",
-            "--ServerApp.disable_check_xsrf=True",
             "--LabApp.expose_app_in_browser=True",
             f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
         ]
@@ -256,6 +259,7 @@ class LabServer:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method)
         request.add_header("Content-Type", "application/json")
+        request.add_header("Authorization", f"token {self.token}")
         with _NO_PROXY.open(request, timeout=timeout) as response:
             raw = response.read()
         return json.loads(raw) if raw else None
@@ -277,7 +281,7 @@ class LabServer:
 
     def notebook_url(self, name: str) -> str:
         # `reset` starts from an empty workspace: nothing from an earlier test is restored.
-        return f"{self.url}/lab/tree/{urllib.parse.quote(name)}?reset"
+        return f"{self.url}/lab/tree/{urllib.parse.quote(name)}?reset&token={self.token}"
 
 
 # --- JavaScript run in the page ------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +98,38 @@ def test_a_folder_that_cannot_be_written_gives_a_chinese_message(passed, tmp_pat
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(OSError, match="证书没能保存"):
         write_certificate("林小敏", passed, blocker / "sub", DAY)
+
+
+# ---- names that could spoil the page --------------------------------------------------------
+
+RLO, PDF, LRI, PDI = "\u202e", "\u202c", "\u2066", "\u2069"
+
+
+@pytest.mark.parametrize("name", [f"小林{RLO}gnitirw", f"{LRI}小林", f"小林{PDI}{PDI}{RLO}",
+                                  f"小\u200f林{PDF}"])
+def test_a_name_with_direction_controls_cannot_reverse_the_page(passed, name):
+    page = certificate_html(name, passed, DAY)
+    assert not any(c in page for c in (RLO, PDF, LRI, PDI, "\u200f"))
+    assert "<bdi class=\"name\">小林" in page or "<bdi class=\"name\">小林gnitirw" in page
+
+
+def test_a_right_to_left_name_is_kept_and_isolated(passed):
+    page = certificate_html("سارة 林", passed, DAY)
+    assert '<bdi class="name">سارة 林</bdi>' in page
+
+
+def test_a_name_too_long_for_the_page_is_refused_with_a_message(passed, tmp_path):
+    with pytest.raises(ValueError, match="姓名太长（41 个字），证书上最多写 40 个字"):
+        write_certificate("林" * 41, passed, tmp_path, DAY)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium to print")
+@pytest.mark.parametrize("name", ["W" * 40, "林" * 40, "Wolfeschlegelsteinhausenbergerdorff Hubert"[:40]])
+def test_the_longest_names_print_on_one_a4_page(passed, tmp_path, name):
+    page = write_certificate(name, passed, tmp_path, DAY)
+    pdf = tmp_path / "out.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1

@@ -8,9 +8,20 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers.course import progress
-from helpers.course.progress import ProgressError, ProgressStore, default_folder, file_stem, parse_file
+from helpers.course.progress import (
+    DEVICE_NAMES,
+    MAX_STEM_BYTES,
+    ProgressError,
+    ProgressStore,
+    default_folder,
+    file_stem,
+    normalise_name,
+    parse_file,
+)
 from helpers.engine.model import SHANGHAI
 
 
@@ -48,8 +59,49 @@ def test_the_user_data_folder_of_each_system(platform, env, expected):
 
 def test_a_trainee_name_becomes_a_safe_file_name():
     assert file_stem("林小敏") == "林小敏"
-    assert file_stem("../../etc/passwd") == "etc_passwd"
-    assert file_stem("  ") == "trainee"
+    assert file_stem("../../etc/passwd") == "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd"
+    with pytest.raises(ProgressError, match="学员名字是空的"):
+        file_stem("  ")
+
+
+def test_one_trainee_written_in_different_ways_is_one_file():
+    composed, decomposed = "Zoë 林", "Zoe\u0308 林"
+    assert file_stem(composed) == file_stem(decomposed) == file_stem(" ZOË\t  林 ") == "zoë%20林"
+
+
+@given(st.text(min_size=1, max_size=80), st.text(min_size=1, max_size=80))
+def test_different_names_never_share_a_file(a, b):
+    if normalise_name(a) and normalise_name(b) and normalise_name(a) != normalise_name(b):
+        assert file_stem(a) != file_stem(b)
+
+
+@given(st.text(min_size=1, max_size=300).filter(lambda n: normalise_name(n)))
+def test_every_stem_is_safe_on_every_system(name):
+    stem = file_stem(name)
+    assert len(stem.encode("utf-8")) <= MAX_STEM_BYTES
+    assert all(c.isalnum() or c in "_-%~" for c in stem)
+    assert stem.split(".")[0].casefold() not in DEVICE_NAMES
+
+
+@pytest.mark.parametrize("name", ["CON", "nul", "Com1", "lpt9", "aux", "COM²"])
+def test_windows_device_names_are_never_file_names(name):
+    assert file_stem(name).startswith("%") and file_stem(name) != file_stem(name + "x")
+
+
+def test_a_very_long_name_is_cut_with_a_hash_and_stays_apart():
+    long = "林" * 200
+    assert file_stem(long) != file_stem(long + "敏")
+    assert len(file_stem(long).encode("utf-8")) <= MAX_STEM_BYTES and "~" in file_stem(long)
+
+
+def test_a_file_named_by_the_old_rule_is_taken_over(progress_folder):
+    progress_folder.mkdir(parents=True)
+    old = progress_folder / "zhang_san.json"
+    old.write_text(json.dumps({"schema": 1, "trainee": "zhang san", "lessons_done": {"02": "x"},
+                               "quizzes": {}, "capstone": None}), encoding="utf-8")
+    record = ProgressStore("zhang  san", progress_folder).mark_done("03")
+    assert set(record.lessons_done) == {"02", "03"}
+    assert not old.exists() and (progress_folder / "zhang%20san.json").exists()
 
 
 # ---- what it keeps ------------------------------------------------------------------------
@@ -159,6 +211,11 @@ def test_two_processes_writing_200_records_each_lose_nothing(progress_folder):
     (b'{"schema": 99}', "版本号"),
     (b'{"schema": 1, "trainee": "x", "lessons_done": {}, "quizzes": {"02": {"best": "a"}},'
      b' "capstone": null}', "quizzes.02"),
+    (b'{"schema": 1, "trainee": "x", "lessons_done": {}, "quizzes": {"02": {"best": true, "last": 1,'
+     b' "total": 5, "attempts": 1}}, "capstone": null}', "quizzes.02"),
+    (b'{"schema": 1, "trainee": "x", "lessons_done": {}, "quizzes": {}, "capstone": {"score": 1,'
+     b' "total": 2, "percent": 50, "by_lesson": {"02": "ab"}}}', "capstone.by_lesson.02"),
+    (b'{"schema": 1, "trainee": "x", "lessons_done": [], "quizzes": {}, "capstone": null}', "lessons_done"),
 ])
 def test_a_corrupt_file_is_set_aside_with_a_message_and_a_fresh_one_started(progress_folder, content,
                                                                            reason):
@@ -201,3 +258,67 @@ def test_when_the_file_cannot_be_set_aside_the_message_says_what_to_do(progress_
     with pytest.raises(ProgressError, match="DOUDIAN_COURSE_PROGRESS"):
         progress.load()
     assert (progress_folder / "林小敏.json").read_text(encoding="utf-8") == "{broken"
+
+
+# ---- a folder that cannot be written ------------------------------------------------------
+
+def test_a_missing_folder_that_cannot_be_made_gives_a_chinese_message(tmp_path):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    store = ProgressStore("林小敏", tmp_path / "a-file" / "progress")
+    assert dict(store.load().quizzes) == {}                      # reading an absent record is fine
+    with pytest.raises(ProgressError) as caught:
+        store.record_quiz("02_unshipped_refund", 3, 5)
+    assert "路径中有一段不是文件夹" in str(caught.value) and "DOUDIAN_COURSE_PROGRESS" in str(caught.value)
+    assert "Not a directory" not in str(caught.value)
+
+
+def test_a_read_only_folder_is_read_and_refuses_writes_in_chinese(progress_folder, monkeypatch):
+    progress.record_quiz("02_unshipped_refund", 3, 5)
+    (progress_folder / ".林小敏.lock").unlink()
+    real_open = open
+
+    def read_only_open(file, mode="r", *args, **kwargs):
+        if str(file).startswith(str(progress_folder)) and any(m in mode for m in "wa+"):
+            raise OSError(30, "Read-only file system")
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", read_only_open)
+    assert progress.load().quizzes["02_unshipped_refund"].best == 3
+    with pytest.raises(ProgressError, match="文件夹是只读的"):
+        progress.record_quiz("02_unshipped_refund", 5, 5)
+
+
+# ---- a writer killed mid-write ------------------------------------------------------------
+
+KILLED_WRITER = """
+import sys
+from helpers.course.progress import ProgressStore
+store = ProgressStore("被打断的学员", sys.argv[1])
+number = 0
+while True:
+    number += 1
+    store.record_quiz(f"lesson-{number % 7}", number % 5, 5)
+"""
+
+
+def test_a_writer_killed_at_any_moment_leaves_a_whole_file_and_no_orphans(progress_folder):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    progress_folder.mkdir(parents=True)
+    store = ProgressStore("被打断的学员", progress_folder)
+    rounds = 15
+    for attempt in range(rounds):
+        writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(progress_folder)])
+        time.sleep(0.25 + random.random() * 0.25)  # the interpreter starts, then writes in a loop
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        record = store.load()                      # always a whole record, never set aside
+        assert not record.notices, record.notices
+        store.mark_done(f"after-{attempt}")        # the next writer sweeps up what was left
+        assert not list(progress_folder.glob("*.tmp"))
+    assert not list(progress_folder.glob("*.corrupt-*"))
+    assert len(store.load().lessons_done) == rounds

@@ -112,3 +112,53 @@ def test_the_shell_commands(tmp_path, capsys):
     assert main(["reset", str(folder), "99"]) == 1
     assert "没有这一课" in capsys.readouterr().err
     assert main(["start"]) == 2
+
+
+# ---- never outside the workspace ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_empty_folder_name_is_refused(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for run in (lambda: start(name), lambda: reset_lesson(name, "02")):
+        with pytest.raises(WorkspaceError, match="请写上工作区文件夹的名字"):
+            run()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_course_folder_itself_is_not_a_workspace():
+    from helpers.course.workspace import NOTEBOOKS
+
+    before = {p.name: p.read_bytes() for p in NOTEBOOKS.glob("*.ipynb")}
+    from helpers.paths import PROJECT_ROOT
+
+    for run in (lambda: start(NOTEBOOKS), lambda: reset_lesson(NOTEBOOKS, "02"), lambda: start(PROJECT_ROOT)):
+        with pytest.raises(WorkspaceError, match="课程自己的文件夹，不能当作个人工作区"):
+            run()
+    assert {p.name: p.read_bytes() for p in NOTEBOOKS.glob("*.ipynb")} == before
+
+
+def test_a_link_in_the_workspace_is_never_followed(tmp_path):
+    folder, outside = tmp_path / "ws", tmp_path / "outside"
+    outside.mkdir()
+    start(folder)
+    secret = outside / "secret.ipynb"
+    secret.write_text("mine", encoding="utf-8")
+    lesson = folder / "02_unshipped_refund.ipynb"
+    lesson.unlink()
+    lesson.symlink_to(secret)
+    with pytest.raises(WorkspaceError, match="是一个链接"):
+        reset_lesson(folder, "02")
+    with pytest.raises(WorkspaceError, match="是一个链接"):
+        start(folder)
+    (folder / "02_unshipped_refund.ipynb").unlink()
+    (folder / "02_unshipped_refund.ipynb").write_text("{}", encoding="utf-8")
+    (folder / "backups").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(WorkspaceError, match="是一个链接"):
+        reset_lesson(folder, "02")
+    assert [p.name for p in outside.iterdir()] == ["secret.ipynb"] and secret.read_text() == "mine"
+    dangling = folder / "03_shipped_not_received.ipynb"
+    dangling.unlink()
+    dangling.symlink_to(outside / "nowhere.ipynb")
+    with pytest.raises(WorkspaceError, match="是一个链接"):
+        start(folder)
+    assert not (outside / "nowhere.ipynb").exists()

@@ -28,13 +28,13 @@ def test_changing_one_number_changes_the_deadline():
 
 
 @pytest.mark.parametrize("edit, message", [
-    (("enabled = true\n", 'enabled = "yes"\n'), "「enabled」应为true/false"),
-    (("hours = 48", "hours = -1"), "hours 必须大于 0"),
-    (("auto_audit = 1 ", "auto_audit = 99 "), "auto_audit = 99 不是平台的自动审核方式代码"),
-    (("status = 6", "status = 5"), "status = 5 不是售后状态码"),
+    (("enabled = true\n", 'enabled = "yes"\n'), "enabled」：应为true 或 false"),
+    (("hours = 48", "hours = -1"), "hours」：-1 不在允许的范围内"),
+    (("auto_audit = 1 ", "auto_audit = 99 "), "auto_audit」：99 不是平台的自动审核方式代码"),
+    (("status = 6", "status = 5"), "status」：5 不是售后状态码"),
     (("[strategies.auto_agree_return]", "[strategies.other]"),
-     "缺少策略 [strategies.auto_agree_return]"),
-    (("[meta]", "[meta"), "policy.toml 格式有误"),
+     "「[strategies.auto_agree_return]」：缺少这一节"),
+    (("[meta]", "[meta"), "policy.toml 第 8 行：第 6 列：节名缺少右方括号"),
 ])
 def test_a_wrong_edit_is_named_in_chinese(edit, message):
     with pytest.raises(PolicyError, match=message.replace("[", r"\[").replace("]", r"\]")):

@@ -170,10 +170,10 @@ def test_formula_looking_cells_stay_text_and_are_quoted_when_written_back():
     assert reasons[2] == '=HYPERLINK("http://example.invalid","点我退款")'
     assert reasons[5] == "-尺码偏小-"
     notes = "\n".join(result.report.notes)
-    assert "第 2、5 行的「售后原因」以 = + - @ 开头" in notes
-    assert "第 3 行的「商品名称」以 = + - @ 开头" in notes
+    assert "第 2、5 行的「售后原因」以 = + - @、制表符或回车开头" in notes
+    assert "第 3 行的「商品名称」以 = + - @、制表符或回车开头" in notes
     written = rejected_csv(result).decode("utf-8-sig")
-    assert "\n4,'=1+1," in written
+    assert '\n"4","\'=1+1",' in written
     assert plain_text("@SUM(A1)") == "'@SUM(A1)" and plain_text("退款") == "退款"
 
 
@@ -263,7 +263,7 @@ def test_a_row_pasted_in_another_encoding_is_rejected_alone():
 @pytest.mark.parametrize(("data", "fatal"), [
     (b"\xd0\xcf\x11\xe0" + bytes(200), "旧版 Excel（.xls）"),
     (b"PK\x03\x04 not really a zip", "xlsx 文件打不开"),
-    (bytes(range(256)) * 4, "二进制内容"),
+    (bytes(range(256)) * 4, "第 1 行有空字节（NUL）"),
     (b"\n\n" + GOOD_TEXT.encode(), "第 1 行（表头）是空的"),
     (("售后单号,售后类型,售后状态,申请时间,退款金额(元),售后单号\n").encode(), "「售后单号」出现了不止一次"),
 ])
@@ -304,7 +304,7 @@ def test_an_xlsx_export(tmp_path):
     row4 = result.frame.set_index("row").loc[4]
     assert row4["refund_fen"] == 1890 and row4["reason"] == "=A2&A3"   # the formula is text, not run
     assert row4["applied_at"].hour == 20
-    assert any("第 4 行的「售后原因」以 = + - @ 开头" in n for n in result.report.notes)
+    assert any("第 4 行的「售后原因」以 = + - @、制表符或回车开头" in n for n in result.report.notes)
 
 
 # ---- size and privacy ----------------------------------------------------------------------
@@ -343,7 +343,7 @@ def test_the_broken_example_of_the_lesson():
     assert result.report.rows_read == 12 and result.report.rows_kept == 9
     notes = "\n".join(result.report.notes)
     assert "第 9 行的「买家手机号」里有完整手机号" in notes
-    assert "第 10 行的「售后原因」以 = + - @ 开头" in notes
+    assert "第 10 行的「售后原因」以 = + - @、制表符或回车开头" in notes
 
 
 def test_a_generated_export_round_trips_without_losing_a_row(tmp_path):

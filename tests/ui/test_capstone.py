@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -149,3 +150,19 @@ def test_a_progress_file_that_cannot_be_written_is_reported_not_raised(progress_
     app = CapstoneApp()
     _play(app)
     assert "没能记入" in app.message_html.value and app.report.passed
+
+
+def test_a_folder_that_cannot_be_written_loses_neither_score_nor_certificate(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    app = CapstoneApp(store=ProgressStore("小林", blocker / "progress"), certificate_folder=blocker / "out")
+    _play(app)
+    assert app.report.passed and "没能记入学习进度" in app.message_html.value
+    assert "这一页上的成绩还在" in app.message_html.value
+    app.name_text.value = "小林"
+    app.certificate_button.click()
+    assert app.certificate_path is None
+    shown = app.certificate_html.value
+    assert "证书没有丢" in shown and "路径中有一段不是文件夹" in shown
+    payload = app.certificate_html.value.split("base64,", 1)[1].split('"', 1)[0]
+    assert "小林" in base64.b64decode(payload).decode("utf-8")

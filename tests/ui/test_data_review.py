@@ -127,3 +127,31 @@ def test_a_formula_in_the_data_is_shown_as_text():
     assert "=HYPERLINK(&quot;http://example.invalid&quot;,&quot;点我退款&quot;)" in app.tabs["reasons"].value
     assert "@SUM(A1:A9)" in app.tabs["places"].value
     assert "<a href" not in app.tabs["reasons"].value
+
+
+def test_a_file_beyond_the_upload_limit_is_read_from_its_path(tmp_path):
+    from helpers.course.lab_settings import UPLOAD_LIMIT_BYTES, WEBSOCKET_MAX_MESSAGE_BYTES
+    from helpers.export.generate import write_export
+
+    app = DataReviewApp()
+    hint = app.limit_html.value
+    assert f"上传最大 {UPLOAD_LIMIT_BYTES >> 20} MB" in hint and "check-export" in hint
+    assert UPLOAD_LIMIT_BYTES < WEBSOCKET_MAX_MESSAGE_BYTES
+    app.path_button.click()
+    assert "请先填写文件的路径" in app.report_html.value
+    app.path_text.value = f'"{write_export(tmp_path / "big.csv", 500)}"'  # pasted with quotes
+    app.path_button.click()
+    assert app.report.rows_kept == 500 and "big.csv（500 行）" in app.report_html.value
+
+
+def test_the_server_config_raises_the_message_limit_and_keeps_the_rest(tmp_path):
+    import json
+
+    from helpers.course import lab_settings
+
+    path = lab_settings.server_config_path(str(tmp_path))
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"ServerApp": {"ip": "127.0.0.1"}}), encoding="utf-8")
+    config = json.loads(lab_settings.write_server_config(str(tmp_path)).read_text(encoding="utf-8"))
+    assert config == {"ServerApp": {"ip": "127.0.0.1", "tornado_settings": {
+        "websocket_max_message_size": lab_settings.WEBSOCKET_MAX_MESSAGE_BYTES}}}
