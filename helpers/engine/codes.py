@@ -161,9 +161,11 @@ PARCEL_STATES_GOODS_COMING_BACK = frozenset({
 
 
 class ClockEvent(Labeled):
-    """The clock passing the current node's deadline (`status_deadline`)."""
+    """The clock: passing the current node's deadline (`status_deadline`), or just moving on."""
 
     DEADLINE_PASSED = "deadline_passed", "超过处理时限"
+    # Course value: the clock moved on with nothing due (logged so a replay ends on the same clock).
+    CLOCK_MOVED = "clock_moved", "时间流逝"
 
 
 class Stage(Labeled):

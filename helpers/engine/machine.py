@@ -181,12 +181,21 @@ def allowed_moves(case: Case) -> tuple[Move, ...]:
 
 
 def _names(moves: Iterable[Move]) -> str:
-    return "、".join(m.label for m in moves) or t("engine.nothing")
+    return t("engine.list_sep").join(m.label for m in moves) or t("engine.nothing")
 
 
-def not_allowed(case: Case, move: Move, allowed: Iterable[Move]) -> ActionNotAllowed:
+class MoveNotInRules(ActionNotAllowed):
+    """A move the case's state does not offer. `Desk.apply` turns it into a message that lists
+    what `possible_moves` would accept (worked out after the desk is restored)."""
+
+    def __init__(self, case: Case, move: Move) -> None:
+        super().__init__(move.label)
+        self.case, self.move = case, move
+
+
+def not_allowed(case: Case, move: Move, possible: Iterable[Move]) -> ActionNotAllowed:
     return ActionNotAllowed(t("engine.not_allowed", status=case.status.label, move=move.label,
-                              allowed=_names(allowed)))
+                              allowed=_names(possible)))
 
 
 # ---- the desk ------------------------------------------------------------------------------
@@ -251,11 +260,17 @@ class Desk:
         """
         saved = (self.orders, self.cases, len(self.log), self.now)
         try:
-            recorded = [] if event.move is ClockEvent.DEADLINE_PASSED else self.advance_to(event.at)
+            # Every deadline due by then expires first, in order; a passed deadline named by
+            # `event` itself is left for the event (so an earlier one never runs behind the clock).
+            skip = event.case_id if event.move is ClockEvent.DEADLINE_PASSED else None
+            recorded = self._expire_until(event.at, skip=skip)
             orders, cases, event = self._transition(event)
-        except ActionNotAllowed:
+        except ActionNotAllowed as error:
             self.orders, self.cases, self.now = saved[0], saved[1], saved[3]
             del self.log[saved[2]:]
+            if isinstance(error, MoveNotInRules):
+                raise not_allowed(error.case, error.move,
+                                  self.possible_moves(error.case.id)) from None
             raise
         self.orders, self.cases = orders, cases
         self.now = max(self.now, event.at) if self.now else event.at
@@ -267,20 +282,29 @@ class Desk:
         return recorded
 
     def advance_to(self, when: datetime) -> list[Event]:
-        """Move the clock to `when`, letting every deadline that passes on the way expire."""
+        """Move the clock to `when`, letting every deadline that passes on the way expire.
+
+        The clock's move is itself recorded (「时间流逝」), so a replay ends on the same clock.
+        """
+        recorded = self._expire_until(when)
+        if self.now is None or when > self.now:
+            recorded += self.apply(Event(at=when, move=ClockEvent.CLOCK_MOVED,
+                                         actor=Actor.PLATFORM, order_id=""))
+        return recorded
+
+    def _expire_until(self, when: datetime, skip: str | None = None) -> list[Event]:
+        """Let every open deadline up to `when` pass, earliest first (not the case `skip`)."""
         recorded: list[Event] = []
         while True:
             due = sorted((c.deadline, c.id) for c in self.cases.values()
-                         if c.is_open and c.deadline and c.deadline <= when)
+                         if c.is_open and c.deadline and c.deadline <= when and c.id != skip)
             if not due:
-                break
+                return recorded
             deadline, case_id = due[0]
-            recorded += self.apply(Event(at=deadline, move=ClockEvent.DEADLINE_PASSED,
+            at = max(deadline, self.now) if self.now else deadline
+            recorded += self.apply(Event(at=at, move=ClockEvent.DEADLINE_PASSED,
                                          actor=Actor.PLATFORM,
                                          order_id=self.cases[case_id].order_id, case_id=case_id))
-        if self.now is None or when > self.now:
-            self.now = when
-        return recorded
 
     def next_case_id(self) -> str:
         return f"AS{len(self.cases) + 1:05d}"
@@ -294,6 +318,8 @@ class Desk:
                                      now=_clock(self.now)))
         orders, cases = dict(self.orders), dict(self.cases)
         move = event.move
+        if move is ClockEvent.CLOCK_MOVED:
+            return orders, cases, event
         if move is OrderEvent.ORDER_PLACED:
             if event.order is None or event.order.id in orders:
                 raise ActionNotAllowed(t("engine.bad_order", order=event.order_id))
@@ -324,7 +350,7 @@ class Desk:
         if case is None or case.order_id != event.order_id:
             raise ActionNotAllowed(t("engine.unknown_case", case=event.case_id))
         if move not in allowed_moves(case):
-            raise not_allowed(case, move, allowed_moves(case))
+            raise MoveNotInRules(case, move)
         new_case, new_order = self._case_move(case, order, event)
         cases[case.id] = new_case
         orders[order.order.id] = new_order
@@ -341,6 +367,11 @@ class Desk:
             raise ActionNotAllowed(t("engine.wrong_stage", type=request.type.label,
                                      stage=order.stage.label, needed=needed.label))
         left = order.order.paid_fen - order.refunded_fen
+        if request.type is T.EXCHANGE and left > 0:
+            # An exchange asks for other goods, not for money: if it turns into a refund
+            # (换货转退款, or a passed deadline), what is refunded is what the goods cost.
+            request = replace(request, amount_fen=left)
+            event = replace(event, request=request)
         if not 0 < request.amount_fen <= left:
             raise ActionNotAllowed(t("engine.bad_amount", amount=yuan(request.amount_fen),
                                      left=yuan(left)))
@@ -381,7 +412,8 @@ class Desk:
         if move in ACTIONS_NEEDING_ADDRESS:
             problems = address_problems(event.address, self.suppliers[order.order.supplier_id])
             if problems:
-                raise ActionNotAllowed(t("engine.bad_address", problems="；".join(problems)))
+                raise ActionNotAllowed(t("engine.bad_address",
+                                         problems=t("engine.problem_sep").join(problems)))
             case = replace(case, return_address=event.address, status=S.AWAIT_BUYER_RETURN)
             return self._with_deadline(case, at), order
         if move in REFUNDING_MOVES:
