@@ -26,6 +26,26 @@ class Strategy(Labeled):
     AUTO_AGREE_RETURN = "auto_agree_return", "自动同意退货（上家地址）"
 
 
+class TimeoutOutcome(Labeled):
+    """What a passed deadline does to its node: chosen per node in policy.toml (`outcome`).
+
+    None of these is confirmed for 抖店 (platform-facts A7): they are the course's own rules.
+    """
+
+    REFUND_BUYER = "refund_buyer", "按买家的申请退款"
+    CLOSE_FAILED = "close_failed", "售后关闭（售后失败）"
+    CONFIRM_RECEIPT = "confirm_receipt", "自动确认收货，换货成功"
+
+
+# The nodes each outcome fits (a buyer who never receives cannot be refunded by the clock...).
+OUTCOME_NODES = {
+    TimeoutOutcome.REFUND_BUYER: frozenset({Status.AWAIT_MERCHANT, Status.AWAIT_SECOND_REVIEW}),
+    TimeoutOutcome.CLOSE_FAILED: frozenset({Status.AWAIT_MERCHANT, Status.AWAIT_BUYER_RETURN,
+                                            Status.AWAIT_SECOND_REVIEW}),
+    TimeoutOutcome.CONFIRM_RECEIPT: frozenset({Status.AWAIT_BUYER_RECEIVE}),
+}
+
+
 class PolicyError(Exception):
     """policy.toml is missing, malformed or lacks a value; the message says where."""
 
@@ -48,6 +68,8 @@ class Deadline:
     example: bool
     on_timeout: str
     source: str
+    outcome: TimeoutOutcome = TimeoutOutcome.CLOSE_FAILED
+    record_missed: bool = False  # whether a passed deadline is recorded as 商家超时
 
     @property
     def duration(self) -> timedelta:
@@ -135,7 +157,10 @@ def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
         hours = _require(table, "hours", float, where)
         if hours <= 0:
             raise PolicyError(f"[{where}] 的 hours 必须大于 0，现为 {hours}")
+        outcome = _outcome(table, where, status)
         deadlines[key] = Deadline(
+            outcome=outcome,
+            record_missed=_require(table, "record_missed", bool, where),
             key=key,
             status=status,
             label=_require(table, "label", str, where),
@@ -156,6 +181,18 @@ def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
         notice=raw.get("meta", {}).get("notice", ""),
         source_file=source_file,
     )
+
+
+def _outcome(table: dict, where: str, status: Status) -> TimeoutOutcome:
+    name = _require(table, "outcome", str, where)
+    try:
+        outcome = TimeoutOutcome(name)
+    except ValueError:
+        choices = "、".join(f"{o.value}（{o.zh}）" for o in TimeoutOutcome)
+        raise PolicyError(f"[{where}] 的 outcome = {name!r} 不是可选的超时结果；可选：{choices}") from None
+    if status not in OUTCOME_NODES[outcome]:
+        raise PolicyError(f"[{where}] 的 outcome「{outcome.zh}」不适用于状态「{status.zh}」")
+    return outcome
 
 
 def load_policy(path: Path | None = None) -> Policy:
