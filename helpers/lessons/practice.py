@@ -48,6 +48,7 @@ from ..engine.privacy import Finding, find_personal_data
 from ..engine.scenarios import STEP, fork, start_case, step
 from ..engine.simulate import day_report, needs_person, staff_decision
 from ..strings import t
+from .coach import before
 from .decide import order_for
 
 # ---- 1. the queue sorted by deadline ----------------------------------------------------
@@ -263,21 +264,27 @@ def address_cases(suppliers: Mapping[str, Supplier] | None = None,
 class Agreement:
     """The engine's answer to 「同意退货申请」 with the trainee's address."""
 
-    ok: bool
+    ok: bool  # the engine let the agree through
     status: Status
     message: str
+    right: bool = True  # the coach: it was the address of the upstream that ships the item
+    warning: str = ""  # what the coach would have said before the click
 
 
 def agree_return(case: AddressCase, address: Address, *, policy: Policy | None = None,
                  suppliers: Mapping[str, Supplier] | None = None) -> Agreement:
-    """Open the order's 退货退款 and agree with `address`; the engine accepts it or says why not."""
+    """Open the order's 退货退款 and agree with `address`: the engine lets a valid address through
+    (whichever upstream's it is) or says why not; the coach says whether it was the right one."""
     desk, case_id = start_case(AfterSaleType.RETURN_REFUND, strategies=[], order=order_for(case.product),
                                policy=policy, suppliers=suppliers)
+    warnings = [w for w in before(desk, case_id, MerchantAction.AGREE_RETURN, address=address)
+                if w.kind == "wrong_upstream"]
     try:
         step(desk, case_id, MerchantAction.AGREE_RETURN, address=address)
     except ActionNotAllowed as error:
         return Agreement(False, desk.cases[case_id].status, str(error))
-    return Agreement(True, desk.cases[case_id].status, "")
+    return Agreement(True, desk.cases[case_id].status, "", right=not warnings,
+                     warning=warnings[0].text if warnings else "")
 
 
 # ---- 3. the privacy drill -----------------------------------------------------------------

@@ -324,11 +324,17 @@ class AddressDrillApp(App):
             return self.agreement
         self.agreement = agree_return(self.case, self.address, policy=self.policy,
                                       suppliers=self.suppliers)
-        self.first_try.setdefault(self.case.key, self.agreement.ok)
-        self.ok = self.agreement.ok
-        self.message = (t("practice.address_agreed", status=self.agreement.status.label,
-                          supplier=self.case.expected.name) if self.agreement.ok
-                        else t("practice.address_refused", message=self.agreement.message))
+        agreement = self.agreement
+        self.first_try.setdefault(self.case.key, agreement.ok and agreement.right)
+        self.ok = agreement.ok and agreement.right
+        if not agreement.ok:
+            self.message = t("practice.address_refused", message=agreement.message)
+        elif not agreement.right:
+            self.message = t("practice.address_agreed_wrong", status=agreement.status.label,
+                             warning=agreement.warning)
+        else:
+            self.message = t("practice.address_agreed", status=agreement.status.label,
+                             supplier=self.case.expected.name)
         self.refresh()
         return self.agreement
 

@@ -310,9 +310,9 @@ class RaceApp(CaseApp):
         state = self.desk.orders[case.order_id]
         order = state.order
         request_at, handover_at = _clock(case.opened_at), _clock(case.opened_at + RACE_GAP)
-        if self.handover_refusal:
+        if self.auto_box.value:
             story = t("unshipped.race_story_on", request=request_at, handover=handover_at,
-                      kind=case.auto.label if case.auto else "", refusal=self.handover_refusal)
+                      kind=case.auto.label if case.auto else "")
         else:
             story = t("unshipped.race_story_off", request=request_at, handover=handover_at)
         self.story_html.value = div("", story)
