@@ -7,7 +7,7 @@ import re
 import ipywidgets as widgets
 import pytest
 
-from helpers import AutoAuditKind, MerchantAction, Stage, Status, Strategy
+from helpers import AutoAuditKind, Stage, Status, Strategy
 from helpers.lessons.unshipped import RACE_MOVES, RUNS_KEPT
 from helpers.ui.unshipped import RaceApp, ShopDayApp
 from tests.widget_tree import walk as _walk
