@@ -213,7 +213,8 @@ class ReturnDeskApp(CaseApp):
             self.address_check = check_address(address, self.supplier, self.suppliers)
         warnings = before(self.desk, self.case_id, move, address=address)
         result = self.coach_box.ask(warnings, lambda: self._do(move, address))
-        if result is None:
+        if result is None:  # the coach is asking: the last message no longer applies
+            self.ok, self.message = None, ""
             self.refresh()
         return result
 
@@ -269,7 +270,9 @@ class ReturnDeskApp(CaseApp):
         self.state_html.value = (
             f'<div>{escape(t("returns.status"))}<span class="status">{escape(case.status.label)}'
             "</span></div>" + "".join(div("", line) for line in lines))
-        self.message_html.value = div("ok" if self.ok else "error", self.message)
+        # Done despite the coach's warning: it went through, but it is shown as a mistake.
+        css = "ok" if self.ok and not self.coach_box.ignored else "error"
+        self.message_html.value = div(css, self.message)
         self.ledger_html.value = div("returns-title", t("coach.ledger_title")) + "".join(
             div("", line) for line in consequence_lines(self.desk, case.order_id))
 

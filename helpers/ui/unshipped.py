@@ -281,7 +281,11 @@ class RaceApp(CaseApp):
         False (and the engine's message, nothing changed) when the engine refuses it.
         """
         warnings = before(self.desk, self.case_id, move)
-        return self.coach_box.ask(warnings, lambda: self._do(move))
+        result = self.coach_box.ask(warnings, lambda: self._do(move))
+        if result is None:  # the coach is asking: the last message no longer applies
+            self.ok, self.message = None, ""
+            self.refresh()
+        return result
 
     def _do(self, move: Move) -> bool:
         try:
@@ -337,7 +341,9 @@ class RaceApp(CaseApp):
                        status=case.status.label, refunded=yuan(case.refunded_fen))),
             div(css, verdict.text),
         ])
-        self.message_html.value = div("ok" if self.ok else "error", self.message)
+        # Done despite the coach's warning: it went through, but it is shown as a mistake.
+        css = "ok" if self.ok and not self.coach_box.ignored else "error"
+        self.message_html.value = div(css, self.message)
         self.ledger_html.value = div("unshipped-title", t("coach.ledger_title")) + "".join(
             div("", line) for line in consequence_lines(self.desk, case.order_id))
 
