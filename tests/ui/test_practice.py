@@ -171,16 +171,18 @@ def test_privacy_a_raw_message_is_not_sent_and_its_data_never_shown_raw(privacy)
         assert secret not in shown
 
 
-def test_privacy_masking_by_hand_or_at_once_lets_it_go(privacy):
+def test_privacy_masking_is_not_enough_deleting_lets_it_go(privacy):
     privacy.load_button.click()
     secrets = dict(privacy.messages[0].secrets)
     text = privacy.editor.value.replace(secrets["phone"], secrets["phone"][:3] + "****"
                                         + secrets["phone"][-4:])
     privacy.editor.value = text
     result = privacy.check()
-    assert not result.clean and "phone" not in result.leaks
-    privacy.mask_button.click()
+    assert not result.clean and "phone" not in result.leaks and "phone" in result.masked
+    assert "打了码的买家手机号也要删掉" in privacy.result_html.value
+    privacy.delete_button.click()
     assert privacy.check().clean
+    assert "*" not in privacy.editor.value
     privacy.send_button.click()
     assert privacy.sent == [privacy.editor.value]
     assert "已发送给上家" in privacy.result_html.value
@@ -192,7 +194,7 @@ def test_privacy_masking_by_hand_or_at_once_lets_it_go(privacy):
 def test_privacy_deleting_what_the_upstream_needs_is_refused(privacy):
     privacy.load_button.click()
     order_id = privacy.messages[0].must_keep[0]
-    privacy.mask_button.click()
+    privacy.delete_button.click()
     privacy.editor.value = privacy.editor.value.replace(order_id, "")
     privacy.send_button.click()
     assert privacy.sent == []
@@ -202,7 +204,7 @@ def test_privacy_deleting_what_the_upstream_needs_is_refused(privacy):
 def test_privacy_all_messages_then_no_more(privacy):
     for _ in privacy.messages:
         assert privacy.load_next()
-        privacy.mask_button.click()
+        privacy.delete_button.click()
         assert privacy.send()
     assert privacy.load_next() is False
     assert "都处理完了" in privacy.result_html.value
