@@ -108,7 +108,8 @@ def test_unshipped_refund_with_the_strategy_is_done_by_the_assistant():
     decision = decide(Situation(Stage.UNSHIPPED, BuyerAsk.REFUND,
                                 frozenset({Strategy.UNSHIPPED_AUTO_REFUND})))
     assert decision.assistant.strategy is Strategy.UNSHIPPED_AUTO_REFUND
-    assert decision.your_moves == []
+    # The refund does not stop the upstream: yours is to cancel its 拍单.
+    assert decision.your_moves == [MerchantAction.STOP_SHIPMENT]
     assert decision.final.status is Status.SUCCESS
     assert decision.late is None
 
