@@ -5,8 +5,12 @@ passing, a 售后小助手 decision) is an `Event`. `Desk.apply` checks it again
 current state; an event that is not allowed raises `ActionNotAllowed` and changes nothing. An
 allowed event is recorded in the log, and replaying the log rebuilds the same desk.
 
-The rules follow shared/DESIGN.md: 仅退款 before shipment (type 2) and after (type 1, with
-拒签后退款 and interception), 退货退款 with two reviews (type 0) and 换货 (type 3).
+The rules follow shared/DESIGN.md: 仅退款 before shipment (type 2, agreed with 401, answered by
+shipping) and after (type 1, with 拒签后退款 and interception), 退货退款 with two reviews (type 0)
+and 换货 (type 3). The desk allows what the back office allows, no more: another upstream's valid
+address goes through (the goods go there: `OrderState.returned_to`), a refund does not stop a
+parcel, and nothing agreed is undone. Warnings are the coach's (`helpers.lessons.coach`); where
+money and goods end up is `helpers.engine.ledger`. What a passed deadline does is policy.toml's.
 """
 
 from __future__ import annotations
