@@ -37,7 +37,7 @@ class TimeoutOutcome(Labeled):
     CONFIRM_RECEIPT = "confirm_receipt", "自动确认收货，换货成功"
 
 
-# The nodes each outcome fits (a buyer who never receives cannot be refunded by the clock...).
+# The nodes each outcome fits (自动确认收货, for one, only fits 换货待买家收货).
 OUTCOME_NODES = {
     TimeoutOutcome.REFUND_BUYER: frozenset({Status.AWAIT_MERCHANT, Status.AWAIT_SECOND_REVIEW}),
     TimeoutOutcome.CLOSE_FAILED: frozenset({Status.AWAIT_MERCHANT, Status.AWAIT_BUYER_RETURN,
