@@ -27,7 +27,6 @@ from helpers import (
     ParcelState,
     Request,
     Stage,
-    Status,
     Strategy,
     load_policy,
     load_suppliers,
@@ -184,10 +183,12 @@ def test_returns_are_agreed_only_with_a_complete_valid_address(program):
         if case.return_address is not None:
             assert address_problems(case.return_address) == []
     for order_id, order in desk.orders.items():
-        mailed = [c for c in desk.cases.values() if c.order_id == order_id and c.return_address
-                  and c.status not in (Status.AWAIT_MERCHANT, Status.AWAIT_BUYER_RETURN)]
-        if order.returned_to is not None:
-            owner = supplier_at(mailed[-1].return_address, SUPPLIERS) if mailed else None
+        shipped_back = [e for e in desk.log
+                        if e.order_id == order_id and e.move is BuyerAction.SHIP_BACK]
+        assert (order.returned_to is None) == (not shipped_back)
+        if shipped_back:
+            address = desk.cases[shipped_back[-1].case_id].return_address
+            owner = supplier_at(address, SUPPLIERS)
             assert order.returned_to == (owner.id if owner else "")
             wrong = order.returned_to != order.order.supplier_id
             event("goods mailed to the wrong upstream" if wrong else "goods mailed to the right upstream")
