@@ -377,7 +377,7 @@ def privacy_check(message: PrivacyMessage, text: str) -> PrivacyCheck:
     return PrivacyCheck(tuple(find_personal_data(text)), leaks, missing, masked)
 
 
-CLAUSE = re.compile(r"[^，。；]*[，。；]?")
+CLAUSE = re.compile(r"[^，。；,.;]*[，。；,.;]?")
 
 
 def delete_personal_data(text: str) -> str:
@@ -386,8 +386,8 @@ def delete_personal_data(text: str) -> str:
     kept: list[str] = []
     for clause in (c for c in CLAUSE.findall(text) if c):
         if find_personal_data(clause) or MASKED_PIECE.search(clause):
-            if kept and clause.endswith("。") and kept[-1].endswith("，"):
-                kept[-1] = kept[-1][:-1] + "。"
+            if kept and clause[-1:] in ("。", ".") and kept[-1][-1:] in ("，", ","):
+                kept[-1] = kept[-1][:-1] + clause[-1]
             continue
         kept.append(clause)
     return "".join(kept)
