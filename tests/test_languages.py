@@ -280,16 +280,19 @@ def test_explorer_app_in_english():
 
 # ---- translations that must keep working ------------------------------------------------------
 
-def test_english_privacy_drill_messages_are_masked_completely():
-    """The en templates keep the order's Chinese buyer labels (收件人：…) so the checker finds names."""
+def test_english_privacy_drill_messages_lose_the_buyers_data_completely():
+    """The en templates keep the order's Chinese buyer labels (收件人：…) so the checker finds names;
+    masking is not enough, deleting leaves what the upstream needs."""
     from helpers.engine.privacy import mask_text
-    from helpers.lessons.practice import privacy_check, privacy_messages
+    from helpers.lessons.practice import delete_personal_data, privacy_check, privacy_messages
 
     helpers.set_language("en")
     for message in privacy_messages():
         assert "order" in message.text.lower()
-        check = privacy_check(message, mask_text(message.text))
-        assert check.clean, (message.key, check)
+        assert not privacy_check(message, mask_text(message.text)).clean
+        deleted = delete_personal_data(message.text)
+        check = privacy_check(message, deleted)
+        assert check.clean, (message.key, check, deleted)
 
 
 def test_english_sms_of_the_lesson_form_passes_the_privacy_check():

@@ -62,6 +62,8 @@ ASKS: dict[str, Callable[[Outcome], object]] = {
     "refused": lambda o: _name(o.refused),
     "missed_deadline": lambda o: o.missed_deadline,
     "possible": lambda o: [m.zh for m in o.possible],
+    "goods": lambda o: o.goods.value if o.goods else "",  # the ledger: where the goods are
+    "verdict": lambda o: o.verdict.value if o.verdict else "",  # clear, both_lost, goods_lost …
 }
 
 

@@ -1,14 +1,17 @@
 """Checks a return address before the merchant agrees a return or an exchange.
 
-A wrong return address sends the goods to the wrong place (the article's second caution), so
-agreeing 101/301 goes through `address_problems` first: complete fields, a valid phone, a real
-province, and the address of the supplier that ships this very item.
+A wrong return address sends the goods to the wrong place (the article's second caution). The
+platform checks only that an address is complete and valid (fields, phone, a real province):
+the engine does the same when 101/301 is agreed. Whether it is the address of the supplier that
+ships this very item is the shop's own knowledge: `address_problems(address, expected)` adds that
+check for the coach, and `supplier_at` tells the engine where the goods really went.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 
 from ..paths import data_path
@@ -57,6 +60,12 @@ def address_problems(address: Address | None, expected: Supplier | None = None) 
     if expected is not None and not problems and _normalise(address) != _normalise(expected.address):
         problems.append(t("address.wrong_supplier", supplier=expected.name))
     return problems
+
+
+def supplier_at(address: Address, suppliers: Mapping[str, Supplier]) -> Supplier | None:
+    """The supplier in the address book whose return address `address` is, or None."""
+    key = _normalise(address)
+    return next((s for s in suppliers.values() if _normalise(s.address) == key), None)
 
 
 def _normalise(address: Address) -> tuple[str, ...]:

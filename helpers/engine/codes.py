@@ -126,9 +126,14 @@ class MerchantAction(Labeled):
     RESHIP_EXCHANGE = 311, "确认收到换货并补发新品"
     REFUSE_EXCHANGE_RECEIVED = 312, "拒绝换货（二审）"
     EXCHANGE_TO_REFUND = 321, "换货转退款"
-    # Course values: these go through their own APIs, not through an operate code.
+    # The agree of a 未发货仅退款 (售前退). It has no refuse code: shipping the goods answers it.
+    AGREE_PRESALE_REFUND = 401, "同意售前退申请"
+    # Course values: these go through their own APIs (or the upstream), not an operate code.
     INTERCEPT_PARCEL = 901, "申请快递拦截"
+    # For a 代发 shop: cancel the upstream's 拍单 order before its parcel leaves.
     STOP_SHIPMENT = 902, "取消发货"
+    # Upload the tracking number in the back office (发货): this answers a 售前退 request.
+    SHIP_ORDER = 903, "发货（上传快递单号）"
 
 
 # Actions that need a return address (operate 101 and 301).
@@ -161,9 +166,11 @@ PARCEL_STATES_GOODS_COMING_BACK = frozenset({
 
 
 class ClockEvent(Labeled):
-    """The clock passing the current node's deadline (`status_deadline`)."""
+    """The clock: passing the current node's deadline (`status_deadline`), or just moving on."""
 
     DEADLINE_PASSED = "deadline_passed", "超过处理时限"
+    # Course value: the clock moved on with nothing due (logged so a replay ends on the same clock).
+    CLOCK_MOVED = "clock_moved", "时间流逝"
 
 
 class Stage(Labeled):

@@ -5,8 +5,12 @@ passing, a 售后小助手 decision) is an `Event`. `Desk.apply` checks it again
 current state; an event that is not allowed raises `ActionNotAllowed` and changes nothing. An
 allowed event is recorded in the log, and replaying the log rebuilds the same desk.
 
-The rules follow shared/DESIGN.md: 仅退款 before shipment (type 2) and after (type 1, with
-拒签后退款 and interception), 退货退款 with two reviews (type 0) and 换货 (type 3).
+The rules follow shared/DESIGN.md: 仅退款 before shipment (type 2, agreed with 401, answered by
+shipping) and after (type 1, with 拒签后退款 and interception), 退货退款 with two reviews (type 0)
+and 换货 (type 3). The desk allows what the back office allows, no more: another upstream's valid
+address goes through (the goods go there: `OrderState.returned_to`), a refund does not stop a
+parcel, and nothing agreed is undone. Warnings are the coach's (`helpers.lessons.coach`); where
+money and goods end up is `helpers.engine.ledger`. What a passed deadline does is policy.toml's.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..strings import t
-from .addresses import address_problems
+from .addresses import address_problems, supplier_at
 from .codes import (
     ACTIONS_NEEDING_ADDRESS,
     PARCEL_STATES_GOODS_COMING_BACK,
@@ -33,7 +37,7 @@ from .codes import (
     Status,
 )
 from .model import Address, Order, Supplier, yuan
-from .policy import Policy, Strategy
+from .policy import Policy, Strategy, TimeoutOutcome
 
 
 class OrderEvent(Labeled):
@@ -80,6 +84,10 @@ class OrderState:
     parcel: ParcelState | None = None
     intercept_requested: bool = False
     refunded_fen: int = 0
+    shipment_cancelled: bool = False  # the upstream's 拍单 order was cancelled before it shipped
+    # Where the buyer mailed the goods back: a supplier id, "" for an address not in the book,
+    # None while the goods have not been mailed back.
+    returned_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,8 +129,10 @@ class Snapshot:
 T, S, M, B = AfterSaleType, Status, MerchantAction, BuyerAction
 
 RULES: dict[tuple[AfterSaleType, Status], tuple[Move, ...]] = {
+    # 售前退 (A3): agreed with 401, no refuse code; shipping (uploading the tracking number)
+    # answers it.
     (T.UNSHIPPED_REFUND, S.AWAIT_MERCHANT): (
-        M.AGREE_REFUND, M.REFUSE_REFUND, M.STOP_SHIPMENT, M.INTERCEPT_PARCEL,
+        M.AGREE_PRESALE_REFUND, M.SHIP_ORDER, M.STOP_SHIPMENT, M.INTERCEPT_PARCEL,
         B.CANCEL, ClockEvent.DEADLINE_PASSED),
     (T.SHIPPED_REFUND, S.AWAIT_MERCHANT): (
         M.AGREE_REFUND, M.REFUSE_REFUND, M.AGREE_REFUND_AFTER_REFUSAL, M.INTERCEPT_PARCEL,
@@ -159,13 +169,17 @@ NEXT_STATUS = {
     M.REFUSE_RETURN_RECEIVED: S.REFUSED_SECOND,
     M.REFUSE_EXCHANGE_RECEIVED: S.REFUSED_SECOND,
     M.RESHIP_EXCHANGE: S.AWAIT_BUYER_RECEIVE,
+    # Course rule: the back office closes a 售前退 answered by shipping; the course records it
+    # as 商家一次拒绝 (the buyer may then apply for 已发货仅退款).
+    M.SHIP_ORDER: S.REFUSED_FIRST,
     B.SHIP_BACK: S.AWAIT_SECOND_REVIEW,
     B.CANCEL: S.CANCELLED,
     B.CONFIRM_RECEIPT: S.EXCHANGE_SUCCESS,
 }
 
 REFUNDING_MOVES = frozenset({
-    M.AGREE_REFUND, M.RETURN_TO_REFUND, M.CONFIRM_RETURN_RECEIVED, M.EXCHANGE_TO_REFUND,
+    M.AGREE_REFUND, M.AGREE_PRESALE_REFUND, M.RETURN_TO_REFUND, M.CONFIRM_RETURN_RECEIVED,
+    M.EXCHANGE_TO_REFUND,
 })
 
 # The nodes where the merchant must act before the deadline.
@@ -174,6 +188,10 @@ MERCHANT_NODES = frozenset({S.AWAIT_MERCHANT, S.AWAIT_SECOND_REVIEW})
 # Moves the merchant (or the assistant for the merchant) makes: they count as an answer.
 ANSWERING_MOVES = frozenset(MerchantAction) - {M.INTERCEPT_PARCEL, M.STOP_SHIPMENT}
 
+# Moves on the parcel rather than on a case: with no open case they still go (a refunded
+# order's parcel can be intercepted; the upstream's 拍单 can be cancelled).
+ORDER_LEVEL_MOVES = frozenset({M.INTERCEPT_PARCEL, M.STOP_SHIPMENT})
+
 
 def allowed_moves(case: Case) -> tuple[Move, ...]:
     """The moves the rules list for the case's type and status (before any guard)."""
@@ -181,12 +199,21 @@ def allowed_moves(case: Case) -> tuple[Move, ...]:
 
 
 def _names(moves: Iterable[Move]) -> str:
-    return "、".join(m.label for m in moves) or t("engine.nothing")
+    return t("engine.list_sep").join(m.label for m in moves) or t("engine.nothing")
 
 
-def not_allowed(case: Case, move: Move, allowed: Iterable[Move]) -> ActionNotAllowed:
+class MoveNotInRules(ActionNotAllowed):
+    """A move the case's state does not offer. `Desk.apply` turns it into a message that lists
+    what `possible_moves` would accept (worked out after the desk is restored)."""
+
+    def __init__(self, case: Case, move: Move) -> None:
+        super().__init__(move.label)
+        self.case, self.move = case, move
+
+
+def not_allowed(case: Case, move: Move, possible: Iterable[Move]) -> ActionNotAllowed:
     return ActionNotAllowed(t("engine.not_allowed", status=case.status.label, move=move.label,
-                              allowed=_names(allowed)))
+                              allowed=_names(possible)))
 
 
 # ---- the desk ------------------------------------------------------------------------------
@@ -243,19 +270,26 @@ class Desk:
 
     # -- changing
 
-    def apply(self, event: Event) -> list[Event]:
+    def apply(self, event: Event, *, expire: bool = True) -> list[Event]:
         """Apply `event` and the assistant's reactions; returns what was recorded.
 
-        Deadlines that pass before `event.at` expire first, as they would on the platform.
-        Raises ActionNotAllowed, with the desk unchanged, when the event is not allowed.
+        Deadlines that pass before `event.at` expire first, as they would on the platform
+        (`expire=False` only for those expiries themselves). Raises ActionNotAllowed, with the
+        desk unchanged, when the event is not allowed.
         """
         saved = (self.orders, self.cases, len(self.log), self.now)
         try:
-            recorded = [] if event.move is ClockEvent.DEADLINE_PASSED else self.advance_to(event.at)
+            # Every deadline due by then expires first, in order; a passed deadline named by
+            # `event` itself is left for the event (so an earlier one never runs behind the clock).
+            skip = event.case_id if event.move is ClockEvent.DEADLINE_PASSED else None
+            recorded = self._expire_until(event.at, skip=skip) if expire else []
             orders, cases, event = self._transition(event)
-        except ActionNotAllowed:
+        except ActionNotAllowed as error:
             self.orders, self.cases, self.now = saved[0], saved[1], saved[3]
             del self.log[saved[2]:]
+            if isinstance(error, MoveNotInRules):
+                raise not_allowed(error.case, error.move,
+                                  self.possible_moves(error.case.id)) from None
             raise
         self.orders, self.cases = orders, cases
         self.now = max(self.now, event.at) if self.now else event.at
@@ -267,20 +301,29 @@ class Desk:
         return recorded
 
     def advance_to(self, when: datetime) -> list[Event]:
-        """Move the clock to `when`, letting every deadline that passes on the way expire."""
+        """Move the clock to `when`, letting every deadline that passes on the way expire.
+
+        The clock's move is itself recorded (「时间流逝」), so a replay ends on the same clock.
+        """
+        if self.now is None or when > self.now:
+            return self.apply(Event(at=when, move=ClockEvent.CLOCK_MOVED, actor=Actor.PLATFORM,
+                                    order_id=""))
+        return self._expire_until(when)
+
+    def _expire_until(self, when: datetime, skip: str | None = None) -> list[Event]:
+        """Let every open deadline up to `when` pass, earliest first (not the case `skip`)."""
         recorded: list[Event] = []
         while True:
             due = sorted((c.deadline, c.id) for c in self.cases.values()
-                         if c.is_open and c.deadline and c.deadline <= when)
+                         if c.is_open and c.deadline and c.deadline <= when and c.id != skip)
             if not due:
-                break
+                return recorded
             deadline, case_id = due[0]
-            recorded += self.apply(Event(at=deadline, move=ClockEvent.DEADLINE_PASSED,
+            at = max(deadline, self.now) if self.now else deadline
+            recorded += self.apply(Event(at=at, move=ClockEvent.DEADLINE_PASSED,
                                          actor=Actor.PLATFORM,
-                                         order_id=self.cases[case_id].order_id, case_id=case_id))
-        if self.now is None or when > self.now:
-            self.now = when
-        return recorded
+                                         order_id=self.cases[case_id].order_id, case_id=case_id),
+                                   expire=False)
 
     def next_case_id(self) -> str:
         return f"AS{len(self.cases) + 1:05d}"
@@ -294,6 +337,8 @@ class Desk:
                                      now=_clock(self.now)))
         orders, cases = dict(self.orders), dict(self.cases)
         move = event.move
+        if move is ClockEvent.CLOCK_MOVED:
+            return orders, cases, event
         if move is OrderEvent.ORDER_PLACED:
             if event.order is None or event.order.id in orders:
                 raise ActionNotAllowed(t("engine.bad_order", order=event.order_id))
@@ -306,8 +351,10 @@ class Desk:
         if move is OrderEvent.HANDED_TO_COURIER:
             if order.stage is not Stage.UNSHIPPED:
                 raise ActionNotAllowed(t("engine.already_shipped", order=event.order_id))
-            if order.refunded_fen >= order.order.paid_fen:
-                raise ActionNotAllowed(t("engine.refunded_no_ship", order=event.order_id))
+            if order.shipment_cancelled:
+                # The upstream's 拍单 order was cancelled: there is no parcel to hand over.
+                raise ActionNotAllowed(t("engine.shipment_cancelled", order=event.order_id))
+            # A refund does not stop it: the upstream ships from its own 拍单 order.
             orders[event.order_id] = replace(order, stage=Stage.SHIPPED)
             return orders, cases, event
         if move is OrderEvent.APPLY:
@@ -321,10 +368,14 @@ class Desk:
             return self._parcel_move(event, order, orders, cases)
 
         case = cases.get(event.case_id or "")
+        if move in ORDER_LEVEL_MOVES and (case is None or not case.is_open) \
+                and self.open_case_of(order.order.id) is None:
+            orders[order.order.id] = self._parcel_action(order, move)
+            return orders, cases, replace(event, case_id=None)
         if case is None or case.order_id != event.order_id:
             raise ActionNotAllowed(t("engine.unknown_case", case=event.case_id))
         if move not in allowed_moves(case):
-            raise not_allowed(case, move, allowed_moves(case))
+            raise MoveNotInRules(case, move)
         new_case, new_order = self._case_move(case, order, event)
         cases[case.id] = new_case
         orders[order.order.id] = new_order
@@ -341,6 +392,11 @@ class Desk:
             raise ActionNotAllowed(t("engine.wrong_stage", type=request.type.label,
                                      stage=order.stage.label, needed=needed.label))
         left = order.order.paid_fen - order.refunded_fen
+        if request.type is T.EXCHANGE and left > 0:
+            # An exchange asks for other goods, not for money: if it turns into a refund
+            # (换货转退款, or a passed deadline), what is refunded is what the goods cost.
+            request = replace(request, amount_fen=left)
+            event = replace(event, request=request)
         if not 0 < request.amount_fen <= left:
             raise ActionNotAllowed(t("engine.bad_amount", amount=yuan(request.amount_fen),
                                      left=yuan(left)))
@@ -364,39 +420,48 @@ class Desk:
 
         if move is ClockEvent.DEADLINE_PASSED:
             return self._deadline_passed(case, order, at)
-        if move is M.STOP_SHIPMENT:
-            if order.stage is not Stage.SHIPPED or order.parcel is not None:
-                raise ActionNotAllowed(t("engine.cannot_stop", stage=order.stage.label))
-            return case, replace(order, stage=Stage.UNSHIPPED)
-        if move is M.INTERCEPT_PARCEL:
-            if order.stage is not Stage.SHIPPED or order.parcel is not None \
-                    or order.intercept_requested:
-                raise ActionNotAllowed(t("engine.cannot_intercept", stage=order.stage.label))
-            return case, replace(order, intercept_requested=True)
+        if move in ORDER_LEVEL_MOVES:
+            return case, self._parcel_action(order, move)
+        if move is M.SHIP_ORDER and order.stage is Stage.UNSHIPPED:
+            raise ActionNotAllowed(t("engine.nothing_to_ship", order=order.order.id))
         if case.refusal_agreed and move in (M.AGREE_REFUND_AFTER_REFUSAL, M.REFUSE_REFUND):
             # Agreed to refund once the parcel is refused: neither again nor a refusal now.
             raise ActionNotAllowed(t("engine.refusal_already_agreed", move=move.label))
         if move is M.AGREE_REFUND_AFTER_REFUSAL:
             return replace(case, refusal_agreed=True, deadline=None), order
         if move in ACTIONS_NEEDING_ADDRESS:
-            problems = address_problems(event.address, self.suppliers[order.order.supplier_id])
+            # The platform checks the address is complete and valid; which upstream ships the
+            # item is the shop's own knowledge, so another upstream's address goes through.
+            problems = address_problems(event.address)
             if problems:
-                raise ActionNotAllowed(t("engine.bad_address", problems="；".join(problems)))
+                raise ActionNotAllowed(t("engine.bad_address",
+                                         problems=t("engine.problem_sep").join(problems)))
             case = replace(case, return_address=event.address, status=S.AWAIT_BUYER_RETURN)
             return self._with_deadline(case, at), order
         if move in REFUNDING_MOVES:
-            self._check_refund_allowed(case, order, move)
+            self._check_refund_allowed(case, move)
             return self._refund(case, order, at)
+        if move is B.SHIP_BACK and case.return_address is not None:
+            owner = supplier_at(case.return_address, self.suppliers)
+            order = replace(order, returned_to=owner.id if owner else "")
         case = replace(case, status=NEXT_STATUS[move])
         return self._with_deadline(case, at), order
 
-    def _check_refund_allowed(self, case: Case, order: OrderState, move: Move) -> None:
+    def _parcel_action(self, order: OrderState, move: Move) -> OrderState:
+        """取消发货 (cancel the upstream's 拍单 in time) or 申请快递拦截, case or no case."""
+        if move is M.STOP_SHIPMENT:
+            if order.stage is not Stage.UNSHIPPED or order.shipment_cancelled:
+                raise ActionNotAllowed(t("engine.cannot_stop", stage=order.stage.label))
+            return replace(order, shipment_cancelled=True)
+        if order.stage is not Stage.SHIPPED or order.parcel is not None \
+                or order.intercept_requested:
+            raise ActionNotAllowed(t("engine.cannot_intercept", stage=order.stage.label))
+        return replace(order, intercept_requested=True)
+
+    def _check_refund_allowed(self, case: Case, move: Move) -> None:
         if move is M.AGREE_REFUND and case.refusal_agreed:
+            # Course rule: after 203 the refund waits for the parcel (以后台为准).
             raise ActionNotAllowed(t("engine.wait_for_refusal"))
-        goods_coming_back = order.parcel in PARCEL_STATES_GOODS_COMING_BACK
-        if (case.type is T.UNSHIPPED_REFUND and order.stage is not Stage.UNSHIPPED
-                and not goods_coming_back):
-            raise ActionNotAllowed(t("engine.parcel_left", order=order.order.id))
 
     def _refund(self, case: Case, order: OrderState, at: datetime) -> tuple[Case, OrderState]:
         amount = case.requested_fen
@@ -414,17 +479,18 @@ class Desk:
             raise ActionNotAllowed(t("engine.no_deadline", status=case.status.label))
         if at < case.deadline:
             raise ActionNotAllowed(t("engine.not_yet_due", status=case.status.label))
-        if case.status in MERCHANT_NODES:
+        # What happens is the course's own rule, read from policy.toml (`outcome`).
+        deadline = self.policy.deadline_for(case.status)
+        outcome = deadline.outcome if deadline else TimeoutOutcome.CLOSE_FAILED
+        if deadline is not None and deadline.record_missed:
             case = replace(case, missed_deadline=True)
-        if case.status is S.AWAIT_BUYER_RETURN:
-            return self._with_deadline(replace(case, status=S.FAILED), at), order
-        if case.status is S.AWAIT_BUYER_RECEIVE:
+        if outcome is TimeoutOutcome.CONFIRM_RECEIPT:
             return self._with_deadline(replace(case, status=S.EXCHANGE_SUCCESS), at), order
-        # The merchant let the node run out: the platform sides with the buyer and refunds
-        # (an exchange is turned into a refund, as 换货转退款 would).
-        if order.refunded_fen + case.requested_fen > order.order.paid_fen:
-            return self._with_deadline(replace(case, status=S.FAILED), at), order
-        return self._refund(case, order, at)
+        if outcome is TimeoutOutcome.REFUND_BUYER and not case.refunded_fen \
+                and order.refunded_fen + case.requested_fen <= order.order.paid_fen:
+            # An exchange is turned into a refund, as 换货转退款 would.
+            return self._refund(case, order, at)
+        return self._with_deadline(replace(case, status=S.FAILED), at), order
 
     def _parcel_move(self, event: Event, order: OrderState, orders: dict,
                      cases: dict) -> tuple[dict, dict, Event]:
@@ -496,18 +562,19 @@ def assistant_decision(policy: Policy, case: Case, order: OrderState,
     def kind(strategy: Strategy) -> AutoAuditKind:
         return policy.strategies[strategy].auto_audit
 
+    agree = M.AGREE_PRESALE_REFUND if case.type is T.UNSHIPPED_REFUND else M.AGREE_REFUND
     if case.type is T.UNSHIPPED_REFUND and order.stage is Stage.UNSHIPPED \
             and policy.is_on(Strategy.UNSHIPPED_AUTO_REFUND):
-        return M.AGREE_REFUND, kind(Strategy.UNSHIPPED_AUTO_REFUND)
+        return agree, kind(Strategy.UNSHIPPED_AUTO_REFUND)
     if case.type in (T.UNSHIPPED_REFUND, T.SHIPPED_REFUND) and order.intercept_requested \
             and order.parcel is ParcelState.RETURNING and not case.refusal_agreed \
             and policy.is_on(Strategy.INTERCEPT_AUTO_REFUND):
-        return M.AGREE_REFUND, kind(Strategy.INTERCEPT_AUTO_REFUND)
+        return agree, kind(Strategy.INTERCEPT_AUTO_REFUND)
     if case.type is T.SHIPPED_REFUND and not case.refusal_agreed and order.parcel is None \
             and policy.is_on(Strategy.REFUND_AFTER_REFUSAL):
         return M.AGREE_REFUND_AFTER_REFUSAL, kind(Strategy.REFUND_AFTER_REFUSAL)
     if case.type is T.RETURN_REFUND and policy.is_on(Strategy.AUTO_AGREE_RETURN) \
-            and not address_problems(supplier.address, supplier):
+            and not address_problems(supplier.address):
         return M.AGREE_RETURN, kind(Strategy.AUTO_AGREE_RETURN)
     return None
 

@@ -30,6 +30,26 @@ class Strategy(Labeled):
     AUTO_AGREE_RETURN = "auto_agree_return", "自动同意退货（上家地址）"
 
 
+class TimeoutOutcome(Labeled):
+    """What a passed deadline does to its node: chosen per node in policy.toml (`outcome`).
+
+    None of these is confirmed for 抖店 (platform-facts A7): they are the course's own rules.
+    """
+
+    REFUND_BUYER = "refund_buyer", "按买家的申请退款"
+    CLOSE_FAILED = "close_failed", "售后关闭（售后失败）"
+    CONFIRM_RECEIPT = "confirm_receipt", "自动确认收货，换货成功"
+
+
+# The nodes each outcome fits (自动确认收货, for one, only fits 换货待买家收货).
+OUTCOME_NODES = {
+    TimeoutOutcome.REFUND_BUYER: frozenset({Status.AWAIT_MERCHANT, Status.AWAIT_SECOND_REVIEW}),
+    TimeoutOutcome.CLOSE_FAILED: frozenset({Status.AWAIT_MERCHANT, Status.AWAIT_BUYER_RETURN,
+                                            Status.AWAIT_SECOND_REVIEW}),
+    TimeoutOutcome.CONFIRM_RECEIPT: frozenset({Status.AWAIT_BUYER_RECEIVE}),
+}
+
+
 class PolicyError(DataFileError):
     """policy.toml is missing, malformed or lacks a value; the message says where."""
 
@@ -52,6 +72,8 @@ class Deadline:
     example: bool
     on_timeout: str
     source: str
+    outcome: TimeoutOutcome = TimeoutOutcome.CLOSE_FAILED
+    record_missed: bool = False  # whether a passed deadline is recorded as 商家超时
 
     @property
     def duration(self) -> timedelta:
@@ -147,6 +169,21 @@ class _Reader:
             return None
         return self.text.splitlines()[line - 1].split("=", 1)[-1].split("#", 1)[0].strip() or None
 
+    def outcome(self, table: dict, where: str, status: Status) -> TimeoutOutcome:
+        """What a passed deadline does: one of the named outcomes, and one that fits the node."""
+        choices = "、".join(f'"{o.value}"（{o.zh}）' for o in TimeoutOutcome)
+        valid = t("datafile.valid_outcome", choices=choices)
+        name = self.value(table, "outcome", str, where, valid)
+        try:
+            outcome = TimeoutOutcome(name)
+        except ValueError:
+            raise self.fail(where, "outcome", t("datafile.policy_not_outcome", value=shown(name)),
+                            valid) from None
+        if status not in OUTCOME_NODES[outcome]:
+            raise self.fail(where, "outcome", t("datafile.policy_outcome_node", outcome=outcome.zh,
+                                                 status=status.zh), valid)
+        return outcome
+
 
 _KIND_NAMES = {bool: "datafile.kind_bool", int: "datafile.kind_int", float: "datafile.kind_number",
                str: "datafile.kind_text"}
@@ -227,7 +264,10 @@ def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
         if other is not None:
             raise read.fail(where, "status", t("datafile.policy_same_status", value=code, other=other.key),
                             t("datafile.valid_status", codes=statuses))
+        outcome = read.outcome(table, where, status)
         deadlines[key] = Deadline(
+            outcome=outcome,
+            record_missed=read.value(table, "record_missed", bool, where, t("datafile.valid_bool")),
             key=key,
             status=status,
             label=read.value(table, "label", str, where, t("datafile.valid_text", name="label")),

@@ -28,6 +28,7 @@ from .codes import (
     Stage,
     Status,
 )
+from .ledger import Goods, Verdict, ledger
 from .machine import (
     RULES,
     STAGE_FOR_TYPE,
@@ -208,6 +209,8 @@ class Outcome:
     possible: tuple[Move, ...]
     refused: Move | None = None
     message: str = ""
+    goods: Goods | None = None  # where the goods are (the ledger)
+    verdict: Verdict | None = None  # what it cost: 钱货两清, 钱货两失, ...
 
     @property
     def accepted(self) -> bool:
@@ -235,7 +238,8 @@ def outcome(
             break
     case = desk.cases[case_id]
     order = desk.orders[case.order_id]
+    book = ledger(desk, case.order_id)
     return Outcome(type=case.type, status=case.status, refunded_fen=case.refunded_fen,
                    auto=case.auto, missed_deadline=case.missed_deadline, stage=order.stage,
                    parcel=order.parcel, possible=tuple(possible_moves(desk, case_id)),
-                   refused=refused, message=message)
+                   refused=refused, message=message, goods=book.goods, verdict=book.verdict)

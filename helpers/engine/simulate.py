@@ -152,7 +152,7 @@ class ShopDays:
             asked = handover - timedelta(minutes=1) if rng.random() < plan.race_share else \
                 placed + (handover - placed) * rng.uniform(0.05, 0.95)
             self._request(asked, order, AfterSaleType.UNSHIPPED_REFUND)
-            self._at(delivered, lambda s: s._event(delivered, ParcelState.SIGNED_BY_BUYER, order.id))
+            self._at(delivered, lambda s: s._deliver(delivered, order.id))
         elif roll < sum(edges[:2]):
             asked = handover + (delivered - handover) * rng.uniform(0.1, 0.6)
             self._request(asked, order, AfterSaleType.SHIPPED_REFUND)
@@ -173,10 +173,20 @@ class ShopDays:
         self._at(at, lambda s: s._event(at, OrderEvent.APPLY, order.id,
                                         request=Request(type_, order.paid_fen)))
 
-    def _parcel_fate(self, at: datetime, order_id: str, move: ParcelState) -> None:
-        if self._event(at, move, order_id) and move is ParcelState.REFUSED_BY_BUYER:
+    def _deliver(self, at: datetime, order_id: str) -> None:
+        """The parcel arrives; an intercepted one goes back to the upstream instead."""
+        if self.desk.orders[order_id].intercept_requested:
+            self._parcel_fate(at, order_id, ParcelState.REFUSED_BY_BUYER, intercepted=True)
+        else:
+            self._event(at, ParcelState.SIGNED_BY_BUYER, order_id)
+
+    def _parcel_fate(self, at: datetime, order_id: str, move: ParcelState,
+                     intercepted: bool = False) -> None:
+        if intercepted or (self._event(at, move, order_id) and move is ParcelState.REFUSED_BY_BUYER):
             back = at + timedelta(hours=24)
             self._at(back, lambda s: s._event(back, ParcelState.RETURNING, order_id))
+            home = back + timedelta(hours=48)
+            self._at(home, lambda s: s._event(home, ParcelState.SIGNED_BY_MERCHANT, order_id))
 
     def _buyer_ships_back(self, at: datetime, order_id: str) -> None:
         """The buyer posts the goods once the merchant has agreed; until then, asks again later."""
@@ -203,6 +213,15 @@ class ShopDays:
         for number, case in enumerate(waiting[: self.staff.cases_per_look], start=1):
             at = self.now + timedelta(minutes=2 * number)
             self._at(at, lambda s, at=at, case_id=case.id: s._staff_handle(at, case_id))
+        # A refund does not stop the upstream: cancel its 拍单, or intercept a parcel already out.
+        for order_id in refunded_goods_leaving(self.desk):
+            self._at(self.now, lambda s, order_id=order_id: s._stop_goods(order_id))
+
+    def _stop_goods(self, order_id: str) -> None:
+        order = self.desk.orders[order_id]
+        move = MerchantAction.STOP_SHIPMENT if order.stage is Stage.UNSHIPPED \
+            else MerchantAction.INTERCEPT_PARCEL
+        self._event(self.now, move, order_id)
 
     def _staff_handle(self, at: datetime, case_id: str) -> None:
         case = self.desk.cases[case_id]
@@ -220,6 +239,15 @@ class ShopDays:
         return day_report(self.desk)
 
 
+def refunded_goods_leaving(desk: Desk) -> list[str]:
+    """Orders refunded before delivery whose goods are still (or about to be) on their way."""
+    return [order_id for order_id, order in desk.orders.items()
+            if order.refunded_fen and desk.open_case_of(order_id) is None
+            and ((order.stage is Stage.UNSHIPPED and not order.shipment_cancelled)
+                 or (order.stage is Stage.SHIPPED and order.parcel is None
+                     and not order.intercept_requested))]
+
+
 def needs_person(case: Case, desk: Desk) -> bool:
     """A case waiting for the merchant that the assistant has not taken care of."""
     if not case.is_open or case.refusal_agreed:
@@ -233,8 +261,11 @@ def staff_decision(case: Case, desk: Desk) -> list[tuple[MerchantAction, object]
     address = desk.supplier_of(case.order_id).address
     type_, status = case.type, case.status
     if type_ is AfterSaleType.UNSHIPPED_REFUND:
-        stop = [(MerchantAction.STOP_SHIPMENT, None)] if order.stage is Stage.SHIPPED else []
-        return stop + [(MerchantAction.AGREE_REFUND, None)]
+        if order.stage is Stage.UNSHIPPED:  # cancel the upstream's 拍单 first, then agree
+            stop = [] if order.shipment_cancelled else [(MerchantAction.STOP_SHIPMENT, None)]
+            return stop + [(MerchantAction.AGREE_PRESALE_REFUND, None)]
+        # The parcel is out: shipping answers the request (the buyer may apply again).
+        return [(MerchantAction.SHIP_ORDER, None)]
     if type_ is AfterSaleType.SHIPPED_REFUND:
         return [(MerchantAction.AGREE_REFUND_AFTER_REFUSAL, None)]
     if status is Status.AWAIT_MERCHANT:
@@ -271,7 +302,9 @@ def day_report(desk: Desk) -> DayReport:
         requests=len(cases),
         auto_handled=sum(1 for c in cases if c.answered_by is Actor.ASSISTANT),
         hand_handled=sum(1 for c in cases if c.answered_by is Actor.MERCHANT),
-        merchant_clicks=sum(1 for e in desk.log if e.actor is Actor.MERCHANT),
+        # Back-office clicks; cancelling the upstream's 拍单 happens at the upstream, not here.
+        merchant_clicks=sum(1 for e in desk.log if e.actor is Actor.MERCHANT
+                            and e.move is not MerchantAction.STOP_SHIPMENT),
         median_minutes_to_refund=statistics.median(refund_minutes) if refund_minutes else None,
         missed_deadlines=sum(1 for c in cases if c.missed_deadline),
         refunded_fen=sum(c.refunded_fen for c in cases),

@@ -39,6 +39,7 @@ from ..engine.codes import (
     AfterSaleType,
     BuyerAction,
     ClockEvent,
+    MerchantAction,
     Stage,
     Status,
 )
@@ -47,7 +48,7 @@ from ..engine.model import Address, Order, Product, Supplier, load_products, loa
 from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.privacy import find_personal_data, mask_text
 from ..engine.scenarios import fork, parse_move, play, policy_with, start_case, step
-from ..engine.simulate import needs_person, staff_decision
+from ..engine.simulate import needs_person, refunded_goods_leaving, staff_decision
 from ..paths import data_path
 from ..strings import t
 
@@ -311,9 +312,14 @@ def shown(text: str) -> str:
 # ---- what a plan leads to -----------------------------------------------------------------
 
 def engine_plan(desk: Desk, case_id: str) -> Plan:
-    """What the course recommends now: nothing when no person is needed, else staff_decision."""
+    """What the course recommends now: staff_decision; when no person is needed for the case, only
+    stopping a refunded order's goods (cancel the upstream's 拍单, or intercept the parcel)."""
     case = desk.cases[case_id]
     if not needs_person(case, desk):
+        if case.order_id in refunded_goods_leaving(desk):
+            order = desk.orders[case.order_id]
+            return (MerchantAction.STOP_SHIPMENT if order.stage is Stage.UNSHIPPED
+                    else MerchantAction.INTERCEPT_PARCEL,)
         return ()
     return tuple(move for move, _address in staff_decision(case, desk))
 

@@ -48,7 +48,7 @@ from ..engine.machine import (
 from ..engine.model import Order, Product, Supplier, load_products, load_suppliers, yuan
 from ..engine.policy import Deadline, Policy, Strategy, load_policy
 from ..engine.scenarios import fork, policy_with, possible_moves, start_case, step, trail
-from ..engine.simulate import needs_person, staff_decision
+from ..engine.simulate import needs_person, refunded_goods_leaving, staff_decision
 from ..strings import t
 
 # The masked buyer of every decision: the helper never needs a real one.
@@ -229,6 +229,12 @@ def _play_path(desk: Desk, case_id: str) -> dict[int, tuple[Branch, ...]]:
         if case.is_open and needs_person(case, desk):
             for move, address in staff_decision(case, desk):
                 step(desk, case_id, move, address=address)
+            continue
+        if case.order_id in refunded_goods_leaving(desk):
+            # Refunded, and the goods still leaving: a refund does not stop the upstream.
+            stage = desk.orders[case.order_id].stage
+            step(desk, case_id, MerchantAction.STOP_SHIPMENT if stage is Stage.UNSHIPPED
+                 else MerchantAction.INTERCEPT_PARCEL)
             continue
         possible = possible_moves(desk, case_id)
         nxt = next((m for m in EXPECTED_OTHERS if m in possible), None)

@@ -44,10 +44,11 @@ from ..engine.machine import (
 )
 from ..engine.model import Address, Product, Supplier, load_products, load_suppliers, shanghai
 from ..engine.policy import Deadline, Policy, load_policy
-from ..engine.privacy import Finding, find_personal_data
+from ..engine.privacy import Finding, find_personal_data, mask_name, mask_phone, mask_street, mask_text
 from ..engine.scenarios import STEP, fork, start_case, step
 from ..engine.simulate import day_report, needs_person, staff_decision
 from ..strings import t
+from .coach import before
 from .decide import order_for
 
 # ---- 1. the queue sorted by deadline ----------------------------------------------------
@@ -263,21 +264,27 @@ def address_cases(suppliers: Mapping[str, Supplier] | None = None,
 class Agreement:
     """The engine's answer to 「同意退货申请」 with the trainee's address."""
 
-    ok: bool
+    ok: bool  # the engine let the agree through
     status: Status
     message: str
+    right: bool = True  # the coach: it was the address of the upstream that ships the item
+    warning: str = ""  # what the coach would have said before the click
 
 
 def agree_return(case: AddressCase, address: Address, *, policy: Policy | None = None,
                  suppliers: Mapping[str, Supplier] | None = None) -> Agreement:
-    """Open the order's 退货退款 and agree with `address`; the engine accepts it or says why not."""
+    """Open the order's 退货退款 and agree with `address`: the engine lets a valid address through
+    (whichever upstream's it is) or says why not; the coach says whether it was the right one."""
     desk, case_id = start_case(AfterSaleType.RETURN_REFUND, strategies=[], order=order_for(case.product),
                                policy=policy, suppliers=suppliers)
+    warnings = [w for w in before(desk, case_id, MerchantAction.AGREE_RETURN, address=address)
+                if w.kind == "wrong_upstream"]
     try:
         step(desk, case_id, MerchantAction.AGREE_RETURN, address=address)
     except ActionNotAllowed as error:
         return Agreement(False, desk.cases[case_id].status, str(error))
-    return Agreement(True, desk.cases[case_id].status, "")
+    return Agreement(True, desk.cases[case_id].status, "", right=not warnings,
+                     warning=warnings[0].text if warnings else "")
 
 
 # ---- 3. the privacy drill -----------------------------------------------------------------
@@ -303,10 +310,12 @@ class PrivacyCheck:
     findings: tuple[Finding, ...]  # personal data the detector still finds
     leaks: tuple[str, ...]  # kinds of the message's own secrets still in it (detector or not)
     missing: tuple[str, ...]  # what the upstream needs and the text lost
+    # Kinds still there in masked form: the upstream does not need them even masked (delete them).
+    masked: tuple[str, ...] = ()
 
     @property
     def clean(self) -> bool:
-        return not (self.findings or self.leaks or self.missing)
+        return not (self.findings or self.leaks or self.missing or self.masked)
 
 
 def _pieces(key: str) -> list[str]:
@@ -341,9 +350,44 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\-]", "", text)
 
 
+MASKED_PIECE = re.compile(r"\d{3}\*{4}\d{4}|[\u4e00-\u9fa5]\*{1,3}|\*{4}")
+
+
+def _masked_forms(kind: str, secret: str) -> set[str]:
+    forms = {mask_text(secret)}
+    if kind == "phone":
+        forms.add(mask_phone(secret))
+    if kind == "name":
+        forms.add(mask_name(secret))
+    if kind == "address":
+        forms.add(mask_street(secret))
+    return {f for f in forms if f and f != secret}
+
+
 def privacy_check(message: PrivacyMessage, text: str) -> PrivacyCheck:
-    """Check `text` (the trainee's edit of `message`) before it goes to the upstream supplier."""
+    """Check `text` (the trainee's edit of `message`) before it goes to the upstream supplier.
+
+    The upstream needs the order number, the item and the tracking number: the buyer's data has
+    to go, masked or not (a masked phone is still the buyer's, and still not the upstream's)."""
     squashed = _squash(text)
     leaks = tuple(kind for kind, secret in message.secrets if _squash(secret) in squashed)
     missing = tuple(piece for piece in message.must_keep if piece not in text)
-    return PrivacyCheck(tuple(find_personal_data(text)), leaks, missing)
+    masked = tuple(kind for kind, secret in message.secrets if kind not in leaks
+                   and any(form in text for form in _masked_forms(kind, secret)))
+    return PrivacyCheck(tuple(find_personal_data(text)), leaks, missing, masked)
+
+
+CLAUSE = re.compile(r"[^，。；,.;]*[，。；,.;]?")
+
+
+def delete_personal_data(text: str) -> str:
+    """`text` without the clauses that carry a buyer's data, masked or not (what 「删掉个人信息」
+    does): "…单号 SF8…。买家：张三，手机 139…，地址：…。收到后请检查…" → "…单号 SF8…。收到后请检查…"."""
+    kept: list[str] = []
+    for clause in (c for c in CLAUSE.findall(text) if c):
+        if find_personal_data(clause) or MASKED_PIECE.search(clause):
+            if kept and clause[-1:] in ("。", ".") and kept[-1][-1:] in ("，", ","):
+                kept[-1] = kept[-1][:-1] + clause[-1]
+            continue
+        kept.append(clause)
+    return "".join(kept)

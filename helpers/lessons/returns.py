@@ -1,9 +1,10 @@
 """已收货退换货 (lesson 04): the usual path of a return and an exchange, and the address check.
 
-The engine decides every move (`helpers.engine.machine`, through `helpers.engine.scenarios`). This module only
-names the usual path of each type, reads how far a case has come along it and where the goods
-are, and explains a refused return address better than "wrong address": which supplier the
-typed address belongs to, or which fields differ from the address book.
+The engine decides every move (`helpers.engine.machine`, through `helpers.engine.scenarios`). This
+module only names the usual path of each type, reads how far a case has come along it and where
+the goods are, and explains a wrong return address better than "wrong address": which supplier
+the typed address belongs to, or which fields differ from the address book. The engine refuses
+only an incomplete or invalid address; another upstream's goes through (the coach warns).
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ GOODS_PLACE: dict[Status, str] = {
 
 def goods_place(desk: Desk, case: Case) -> str:
     """Where the item is now: a key such as "supplier_check" (returns.goods_<key>)."""
+    returned_to = desk.orders[case.order_id].returned_to
+    if returned_to is not None and returned_to != desk.orders[case.order_id].order.supplier_id:
+        return "wrong_place"  # mailed to another upstream (or an unknown address)
     if case.status in GOODS_PLACE:
         return GOODS_PLACE[case.status]
     # 售后失败 or 撤销: the goods went back only if the buyer had already shipped them.
@@ -110,7 +114,8 @@ def supplier_at(address: Address, suppliers: Mapping[str, Supplier]) -> Supplier
 
 def check_address(address: Address, expected: Supplier,
                   suppliers: Mapping[str, Supplier]) -> AddressCheck:
-    """Check `address` for the item that `expected` ships (the engine runs the same check)."""
+    """Check `address` for the item that `expected` ships (the coach's check: the engine checks
+    only that the address is complete and valid)."""
     problems = tuple(address_problems(address, expected))
     if not problems:
         return AddressCheck((), None, ())

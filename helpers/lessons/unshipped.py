@@ -8,7 +8,8 @@ Pure logic over `helpers.engine.simulate` and `helpers.engine.scenarios`; the wi
     difference(off, on).clicks_saved      # the same orders, fewer merchant clicks
 
     race = start_race(auto_on=False)      # the request, then the parcel goes to the courier
-    step(race.desk, race.case_id, "同意仅退款")   # ActionNotAllowed: stop the parcel first
+    step(race.desk, race.case_id, "同意售前退申请")   # goes through: refunded, parcel travels
+    race_verdict(race.desk, race.case_id).key        # "goods_out": 钱货两失 unless intercepted
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from ..engine.codes import (
     Stage,
     Status,
 )
+from ..engine.ledger import Verdict as LedgerVerdict
+from ..engine.ledger import ledger
 from ..engine.machine import ActionNotAllowed, Desk, Event, Move, OrderEvent, actor_of
 from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.scenarios import start_case
@@ -216,8 +219,9 @@ RACE_GAP = timedelta(minutes=1)
 # The moves the race case offers, by group (label key in the string catalog).
 RACE_MOVES: dict[str, tuple[Move, ...]] = {
     "unshipped.race_group_merchant": (MerchantAction.STOP_SHIPMENT, MerchantAction.INTERCEPT_PARCEL,
-                                      MerchantAction.AGREE_REFUND, MerchantAction.REFUSE_REFUND),
-    "unshipped.race_group_parcel": (OrderEvent.HANDED_TO_COURIER, ParcelState.RETURNING,
+                                      MerchantAction.AGREE_PRESALE_REFUND, MerchantAction.SHIP_ORDER),
+    "unshipped.race_group_parcel": (OrderEvent.HANDED_TO_COURIER, ParcelState.REFUSED_BY_BUYER,
+                                    ParcelState.RETURNING, ParcelState.SIGNED_BY_MERCHANT,
                                     ParcelState.SIGNED_BY_BUYER),
     "unshipped.race_group_clock": (ClockEvent.DEADLINE_PASSED,),
 }
@@ -233,10 +237,12 @@ class Race:
 
 
 def start_race(auto_on: bool, policy: Policy | None = None) -> Race:
-    """A 未发货仅退款 request, and a minute later the warehouse hands the parcel to the courier.
+    """A 未发货仅退款 request, and a minute later the upstream hands the parcel to the courier.
 
-    With the strategy on, the assistant refunds at once and the engine refuses the hand-over
-    (a refunded order does not ship); with it off, the parcel is out when anybody looks.
+    With the strategy on, the assistant refunds at once, and the parcel still leaves: the
+    upstream ships from its own 拍单 order (only cancelling that in time stops it). With it off,
+    the parcel is out when anybody looks. `handover_refusal` stays for a hand-over the engine
+    refused (the 拍单 already cancelled).
     """
     policy = (policy or load_policy()).with_strategy(STRATEGY, auto_on)
     desk, case_id = start_case(UNSHIPPED, policy=policy)
@@ -272,13 +278,16 @@ def race_verdict(desk: Desk, case_id: str) -> Verdict:
     case = desk.cases[case_id]
     order = desk.orders[case.order_id]
     if case.status is Status.SUCCESS:
-        if not goods_home(desk, case.order_id):
+        book = ledger(desk, case.order_id)
+        if book.verdict is LedgerVerdict.COMING_BACK:
+            return Verdict("refunded_coming_back", None)
+        if book.verdict is not LedgerVerdict.CLEAR:
             return Verdict("goods_out", False)
         untouched = case.answered_by is Actor.ASSISTANT and order.stage is Stage.UNSHIPPED \
             and not any(e.move is OrderEvent.HANDED_TO_COURIER for e in desk.log)
         return Verdict("auto" if untouched else "clean", True)
     if case.status is Status.REFUSED_FIRST:
-        return Verdict("refused", False)
+        return Verdict("shipped_answer", None)
     if not case.is_open:
         return Verdict("cancelled", None)
     if order.stage is Stage.UNSHIPPED:

@@ -34,6 +34,7 @@ from ..engine.machine import ActionNotAllowed, Desk, Move, OrderEvent
 from ..engine.model import Supplier, load_products, load_suppliers, yuan
 from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.scenarios import SAMPLE_ORDER, candidate_moves, possible_moves, start_case, step, trail
+from ..lessons.coach import before as coach_before
 from ..lessons.diagram import state_diagram
 from ..strings import t
 from .base import CaseApp, clock, div
@@ -153,6 +154,8 @@ class ExplorerApp(CaseApp):
         before = self.case
         address = (self.suppliers[self.address_picker.value].address
                    if move in ACTIONS_NEEDING_ADDRESS else None)
+        # The explorer shows what the coach would say, and then what the back office does.
+        warnings = [w.text for w in coach_before(self.desk, self.case_id, move, address=address)]
         try:
             recorded = step(self.desk, self.case_id, move, address=address)
         except ActionNotAllowed as error:
@@ -161,7 +164,9 @@ class ExplorerApp(CaseApp):
         else:
             self.ok = True
             after = self.case
+            self.ok = not warnings
             self.message = " ".join([
+                *warnings,
                 t("explorer.done", move=move.label, before=before.status.label,
                   after=after.status.label),
                 *self._assistant_notes(recorded[1:])])

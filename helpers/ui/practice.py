@@ -14,8 +14,8 @@ checkpoint cell drives it without a browser:
     app.agreement.ok                    # False, and app.result_html says why
 
     app = PrivacyDrillApp()
-    app.load_button.click(); app.mask_button.click(); app.send_button.click()
-    app.sent                            # [the masked message]
+    app.load_button.click(); app.delete_button.click(); app.send_button.click()
+    app.sent                            # [the message without the buyer's data]
 
 Browser contract (CSS classes): `queue-table` (the queue), `queue-message` (what the last click
 did), `queue-summary` (handled / auto / missed); `address-result`, `address-score`;
@@ -34,7 +34,6 @@ from ..engine.addresses import address_problems
 from ..engine.machine import ActionNotAllowed
 from ..engine.model import Address, Product, Supplier, load_products, load_suppliers, yuan
 from ..engine.policy import Policy, load_policy
-from ..engine.privacy import mask_text
 from ..lessons.practice import (
     AddressCase,
     Agreement,
@@ -43,6 +42,7 @@ from ..lessons.practice import (
     QueueDrill,
     address_cases,
     agree_return,
+    delete_personal_data,
     privacy_check,
     privacy_messages,
 )
@@ -324,11 +324,17 @@ class AddressDrillApp(App):
             return self.agreement
         self.agreement = agree_return(self.case, self.address, policy=self.policy,
                                       suppliers=self.suppliers)
-        self.first_try.setdefault(self.case.key, self.agreement.ok)
-        self.ok = self.agreement.ok
-        self.message = (t("practice.address_agreed", status=self.agreement.status.label,
-                          supplier=self.case.expected.name) if self.agreement.ok
-                        else t("practice.address_refused", message=self.agreement.message))
+        agreement = self.agreement
+        self.first_try.setdefault(self.case.key, agreement.ok and agreement.right)
+        self.ok = agreement.ok and agreement.right
+        if not agreement.ok:
+            self.message = t("practice.address_refused", message=agreement.message)
+        elif not agreement.right:
+            self.message = t("practice.address_agreed_wrong", status=agreement.status.label,
+                             warning=agreement.warning)
+        else:
+            self.message = t("practice.address_agreed", status=agreement.status.label,
+                             supplier=self.case.expected.name)
         self.refresh()
         return self.agreement
 
@@ -366,7 +372,8 @@ class AddressDrillApp(App):
 # ---- 3. the privacy drill -----------------------------------------------------------------
 
 class PrivacyDrillApp(App):
-    """Messages to the upstream supplier: mask the buyer's data; only a clean message is sent.
+    """Messages to the upstream supplier: delete the buyer's data (masked is not enough: the
+    upstream needs none of it); only a clean message is sent.
 
     No message is loaded until the trainee asks for one, so an executed notebook shows none of
     the drill's (synthetic) personal data.
@@ -383,7 +390,7 @@ class PrivacyDrillApp(App):
         self.editor = widgets.Textarea(rows=5, layout=widgets.Layout(width="98%"))
         self.load_button = widgets.Button(description=t("practice.privacy_load"), icon="envelope")
         self.check_button = widgets.Button(description=t("practice.privacy_check"))
-        self.mask_button = widgets.Button(description=t("practice.privacy_mask"), icon="eye-slash")
+        self.delete_button = widgets.Button(description=t("practice.privacy_delete"), icon="eraser")
         self.send_button = widgets.Button(description=t("practice.privacy_send"), button_style="primary",
                                           icon="paper-plane")
         self.result_html = widgets.HTML()
@@ -395,12 +402,12 @@ class PrivacyDrillApp(App):
 
         self.load_button.on_click(lambda _b: self.load_next())
         self.check_button.on_click(lambda _b: self.check())
-        self.mask_button.on_click(lambda _b: self.mask())
+        self.delete_button.on_click(lambda _b: self.delete())
         self.send_button.on_click(lambda _b: self.send())
 
         self.widget = widgets.VBox([
             practice_style(), _title("practice.privacy_title"), self.load_button, self.editor,
-            widgets.HBox([self.check_button, self.mask_button, self.send_button]),
+            widgets.HBox([self.check_button, self.delete_button, self.send_button]),
             self.result_html, self.score_html, self.sent_html,
         ])
         self.widget.add_class("practice")
@@ -439,12 +446,13 @@ class PrivacyDrillApp(App):
         self.refresh()
         return self.result
 
-    def mask(self) -> None:
+    def delete(self) -> None:
+        """Delete what the upstream does not need: every clause with the buyer's data in it."""
         if not self.message_loaded:
             self.ok, self.message = False, t("practice.privacy_no_message")
         else:
-            self.editor.value = mask_text(self.editor.value)
-            self.ok, self.message = None, t("practice.privacy_masked")
+            self.editor.value = delete_personal_data(self.editor.value)
+            self.ok, self.message = None, t("practice.privacy_deleted")
         self.refresh()
 
     def send(self) -> bool:
@@ -482,6 +490,9 @@ class PrivacyDrillApp(App):
         if hidden:
             parts.append(t("practice.privacy_leaks",
                            kinds="、".join(t(f"privacy.kind_{k}") for k in hidden)))
+        if result.masked:
+            parts.append(t("practice.privacy_masked_left",
+                           kinds="、".join(t(f"privacy.kind_{k}") for k in result.masked)))
         if result.missing:
             parts.append(t("practice.privacy_missing", items="、".join(result.missing)))
         return " ".join(parts)

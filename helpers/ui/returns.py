@@ -13,7 +13,9 @@ address check); it decides nothing itself. Its state lives on the app (`desk`, `
 Browser contract: the address form's fields have the CSS class `returns-field`, the check result
 `returns-address-check`, the path `returns-flow`, the current status `returns-state`, every
 action button `returns-action` (its description is the move's label), the message
-`returns-message`.
+`returns-message`, the money and goods `returns-ledger`; the coach's warning `coach-warning`
+(buttons `coach-go-ahead`, `coach-think-again`). Another upstream's valid address is not
+refused (the back office cannot know): the coach warns, the trainee may go ahead.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..engine.machine import ActionNotAllowed, Case, Desk, Move
 from ..engine.model import Address, Order, Supplier, load_products, load_suppliers, yuan
 from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.scenarios import start_case, step
+from ..lessons.coach import before, consequence_lines
 from ..lessons.returns import (
     ADDRESS_FIELDS,
     FLOWS,
@@ -40,7 +43,7 @@ from ..lessons.returns import (
     supplier_at,
 )
 from ..strings import t
-from .base import CaseApp, div
+from .base import CaseApp, CoachBox, div
 from .style import style_widget
 
 CSS = """
@@ -110,6 +113,9 @@ class ReturnDeskApp(CaseApp):
         self.button_box = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self.message_html = widgets.HTML()
         self.message_html.add_class("returns-message")
+        self.ledger_html = widgets.HTML()
+        self.ledger_html.add_class("returns-ledger")
+        self.coach_box = CoachBox()
 
         self.type_picker.observe(lambda _change: self.restart(), names="value")
         self.auto_box.observe(lambda _change: self.restart(), names="value")
@@ -140,7 +146,9 @@ class ReturnDeskApp(CaseApp):
             self.state_html,
             widgets.HTML(div("returns-title", t("returns.actions"))),
             self.button_box,
+            self.coach_box.widget,
             self.message_html,
+            self.ledger_html,
             widgets.HTML(div("returns-muted", t("returns.deadline_example"))),
         ])
         self.widget.add_class("returns")
@@ -164,6 +172,8 @@ class ReturnDeskApp(CaseApp):
     def restart(self) -> None:
         """A fresh request of the picked type; the address form keeps what was typed."""
         strategies = [Strategy.AUTO_AGREE_RETURN] if self.auto_box.value else []
+        if hasattr(self, "coach_box"):
+            self.coach_box.clear()
         self.desk, self.case_id = start_case(
             self.type_picker.value, strategies=strategies, order=self.order, policy=self.policy,
             suppliers=self.suppliers)
@@ -195,13 +205,21 @@ class ReturnDeskApp(CaseApp):
         self.refresh()
         return self.address_check
 
-    def act(self, move: Move) -> bool:
-        """Make `move`; 同意退货/换货 gives the typed address. False (and why) when refused."""
-        before = self.case
-        address = None
-        if move in ACTIONS_NEEDING_ADDRESS:
-            address = self.address
+    def act(self, move: Move) -> bool | None:
+        """Make `move`; 同意退货/换货 gives the typed address. The coach warns first when the
+        address is another upstream's (None: waiting for the trainee); False when refused."""
+        address = self.address if move in ACTIONS_NEEDING_ADDRESS else None
+        if address is not None:
             self.address_check = check_address(address, self.supplier, self.suppliers)
+        warnings = before(self.desk, self.case_id, move, address=address)
+        result = self.coach_box.ask(warnings, lambda: self._do(move, address))
+        if result is None:  # the coach is asking: the last message no longer applies
+            self.ok, self.message = None, ""
+            self.refresh()
+        return result
+
+    def _do(self, move: Move, address: Address | None) -> bool:
+        before = self.case
         try:
             recorded = step(self.desk, self.case_id, move, address=address)
         except ActionNotAllowed as error:
@@ -209,7 +227,9 @@ class ReturnDeskApp(CaseApp):
             self.message = " ".join([t("returns.refused", message=error), t("returns.unchanged")])
         else:
             self.ok = True
+            went_ahead = [t("coach.went_ahead")] if self.coach_box.ignored else []
             self.message = " ".join([
+                *went_ahead,
                 t("returns.done", move=move.label, before=before.status.label,
                   after=self.case.status.label),
                 *self._assistant_notes(recorded[1:])])
@@ -250,7 +270,11 @@ class ReturnDeskApp(CaseApp):
         self.state_html.value = (
             f'<div>{escape(t("returns.status"))}<span class="status">{escape(case.status.label)}'
             "</span></div>" + "".join(div("", line) for line in lines))
-        self.message_html.value = div("ok" if self.ok else "error", self.message)
+        # Done despite the coach's warning: it went through, but it is shown as a mistake.
+        css = "ok" if self.ok and not self.coach_box.ignored else "error"
+        self.message_html.value = div(css, self.message)
+        self.ledger_html.value = div("returns-title", t("coach.ledger_title")) + "".join(
+            div("", line) for line in consequence_lines(self.desk, case.order_id))
 
     def _sent_to(self, case: Case) -> str:
         if case.return_address is None:

@@ -35,6 +35,13 @@ CSS = """
 .explorer-muted { color: var(--jp-ui-font-color2); }
 .quiz-question { border-top: 1px solid var(--jp-border-color2); padding-top: 6px; margin-top: 6px; }
 .quiz-score { font-weight: bold; }
+.coach-warning {
+  border-left: 4px solid var(--jp-warn-color1);
+  background: var(--jp-layout-color2);
+  padding: 4px 10px;
+  margin: 4px 0;
+}
+.coach-warning .coach-title { font-weight: bold; color: var(--jp-warn-color1); }
 """
 
 

@@ -11,13 +11,14 @@ without a browser:
     days.runs[-1].report.merchant_clicks < days.runs[-2].report.merchant_clicks   # True
 
     race = RaceApp()
-    race.button("同意仅退款").click()          # refused: race.ok is False, nothing changed
-    race.button("取消发货").click(); race.button("同意仅退款").click()
-    race.verdict.key                           # "clean"
+    race.button("同意售前退申请").click()      # the coach warns first: the parcel is out
+    race.coach_box.go_ahead_button.click()     # the trainee goes ahead: it goes through
+    race.verdict.key                           # "goods_out": 钱货两失 (race.ledger_html shows it)
 
 Browser contract: the days' summary has the CSS class `day-summary`, their table `day-table`;
 the race's state `race-state`, its message `race-message`, its action buttons `race-action`
-(description = the move's label), its log `race-log`.
+(description = the move's label), its log `race-log`, the money and goods `race-ledger`; the
+coach's warning `coach-warning` (buttons `coach-go-ahead`, `coach-think-again`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ..engine.model import load_products, yuan
 from ..engine.policy import Policy, load_policy
 from ..engine.scenarios import step, trail
 from ..engine.simulate import Staff
+from ..lessons.coach import before, consequence_lines
 from ..lessons.unshipped import (
     RACE_GAP,
     RACE_MOVES,
@@ -52,7 +54,7 @@ from ..lessons.unshipped import (
     table,
 )
 from ..strings import t
-from .base import App, CaseApp, div
+from .base import App, CaseApp, CoachBox, div
 from .style import style_widget
 
 CSS = """
@@ -216,6 +218,9 @@ class RaceApp(CaseApp):
         self.message_html.add_class("race-message")
         self.log_html = widgets.HTML()
         self.log_html.add_class("race-log")
+        self.ledger_html = widgets.HTML()
+        self.ledger_html.add_class("race-ledger")
+        self.coach_box = CoachBox()
         self.buttons: dict[Move, widgets.Button] = {}
         rows = []
         for group, moves in RACE_MOVES.items():
@@ -237,7 +242,9 @@ class RaceApp(CaseApp):
             widgets.HBox([self.auto_box, self.restart_button]),
             self.story_html, self.order_html, self.state_html,
             *rows,
+            self.coach_box.widget,
             self.message_html,
+            self.ledger_html,
             widgets.HTML(div("unshipped-muted", t("unshipped.log"))),
             self.log_html,
         ])
@@ -260,14 +267,27 @@ class RaceApp(CaseApp):
 
     def restart(self) -> None:
         """A fresh race, with the strategy as the checkbox says."""
+        if hasattr(self, "coach_box"):
+            self.coach_box.clear()
         race = start_race(self.auto_box.value, self.policy)
         self.desk, self.case_id, self.handover_refusal = race.desk, race.case_id, race.handover_refusal
         self.ok = True
         self.message = t("unshipped.race_started")
         self.refresh()
 
-    def act(self, move: Move) -> bool:
-        """Make `move`; False (and the engine's message, nothing changed) when it is refused."""
+    def act(self, move: Move) -> bool | None:
+        """Make `move`, after the coach's warning if it has one (None: waiting for the trainee).
+
+        False (and the engine's message, nothing changed) when the engine refuses it.
+        """
+        warnings = before(self.desk, self.case_id, move)
+        result = self.coach_box.ask(warnings, lambda: self._do(move))
+        if result is None:  # the coach is asking: the last message no longer applies
+            self.ok, self.message = None, ""
+            self.refresh()
+        return result
+
+    def _do(self, move: Move) -> bool:
         try:
             recorded = step(self.desk, self.case_id, move)
         except ActionNotAllowed as error:
@@ -276,7 +296,8 @@ class RaceApp(CaseApp):
         else:
             self.ok = True
             done = "unshipped.race_done" if isinstance(move, MerchantAction) else "unshipped.race_happened"
-            self.message = " ".join([t(done, move=move.label),
+            went_ahead = [t("coach.went_ahead")] if self.coach_box.ignored else []
+            self.message = " ".join([*went_ahead, t(done, move=move.label),
                                      *self._assistant_notes(recorded)])
         self.refresh()
         return bool(self.ok)
@@ -293,9 +314,9 @@ class RaceApp(CaseApp):
         state = self.desk.orders[case.order_id]
         order = state.order
         request_at, handover_at = _clock(case.opened_at), _clock(case.opened_at + RACE_GAP)
-        if self.handover_refusal:
+        if self.auto_box.value:
             story = t("unshipped.race_story_on", request=request_at, handover=handover_at,
-                      kind=case.auto.label if case.auto else "", refusal=self.handover_refusal)
+                      kind=case.auto.label if case.auto else "")
         else:
             story = t("unshipped.race_story_off", request=request_at, handover=handover_at)
         self.story_html.value = div("", story)
@@ -320,7 +341,11 @@ class RaceApp(CaseApp):
                        status=case.status.label, refunded=yuan(case.refunded_fen))),
             div(css, verdict.text),
         ])
-        self.message_html.value = div("ok" if self.ok else "error", self.message)
+        # Done despite the coach's warning: it went through, but it is shown as a mistake.
+        css = "ok" if self.ok and not self.coach_box.ignored else "error"
+        self.message_html.value = div(css, self.message)
+        self.ledger_html.value = div("unshipped-title", t("coach.ledger_title")) + "".join(
+            div("", line) for line in consequence_lines(self.desk, case.order_id))
 
         rows = "".join(
             f"<tr><td>{_clock(m.event.at)}</td><td>{escape(m.event.actor.label)}</td>"

@@ -1,11 +1,13 @@
 """Lesson 06 (注意事项) in a real JupyterLab: let a deadline pass in the queue, agree a return with a
-colleague's wrong address, mask and send a message to the upstream supplier, look up a return in
+colleague's wrong address (the back office agrees: a mistake that can't be undone), delete the
+buyer's data from a message and send it to the upstream supplier, look up a return in
 这单该怎么处理？, answer the quiz.
 
 `LESSON` is this lesson's entry (see test_lessons.py); `run_lesson` opens the lesson, runs all
 cells, does the steps and keeps the main screenshot.
 Screenshots in tests/browser/screenshots/: 06_good_practice.png (the queue after the clock ran),
-06_good_practice-privacy.png (the sent, masked message), 06_good_practice-decide.png (the steps).
+06_good_practice-privacy.png (the sent message, without the buyer's data),
+06_good_practice-decide.png (the steps).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from tests.browser.lab import Lab
 from tests.browser.test_lessons import Lesson, Step, quiz_step, run_lesson
 
 
-def mask_and_send(lab: Lab) -> str:
+def delete_and_send(lab: Lab) -> str:
     lab.click_and_read(t("practice.privacy_load"), ".privacy-result")
-    lab.click_and_read(t("practice.privacy_mask"), ".privacy-result")
+    lab.click_and_read(t("practice.privacy_delete"), ".privacy-result")
     return lab.click_and_read(t("practice.privacy_send"), ".privacy-result")
 
 
@@ -36,13 +38,13 @@ LESSON = Lesson("06_good_practice", (
          expect=re.escape(t("practice.queue_missed").lstrip("，"))),
     Step("the summary counts the missed case",
          lambda lab: lab.text(".queue-summary"), expect=r"超时 1 单"),
-    Step("agreeing with the colleague's 'usual' address is refused",
+    Step("agreeing with the colleague's 'usual' address goes through, and is a mistake",
          lambda lab: lab.click_and_read(t("practice.address_agree"), ".address-result"),
-         expect=r"没有同意[\s\S]*广州花城服饰档口"),
-    Step("a masked message is sent to the upstream supplier",
-         mask_and_send, expect=re.escape(t("practice.privacy_sent"))),
-    Step("what the upstream sees carries masked data only",
-         lambda lab: lab.text(".privacy-sent"), expect=r"\d{3}\*{4}\d{4}"),
+         expect=r"后台照样同意了[\s\S]*后台不会拦"),
+    Step("a message without the buyer's data is sent to the upstream supplier",
+         delete_and_send, expect=re.escape(t("practice.privacy_sent"))),
+    Step("what the upstream sees: order, item and tracking number, no buyer data at all",
+         lambda lab: lab.text(".privacy-sent"), expect=r"^(?![\s\S]*\*)[\s\S]*SF8\d{12}"),
     Step("a received order the buyer returns: the first step is yours, with the supplier's address",
          look_up_a_return, expect=r"同意退货申请[\s\S]*义乌晨光日用品总店"),
     quiz_step(),

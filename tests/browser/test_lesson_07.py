@@ -18,7 +18,7 @@ from helpers.lessons.capstone import OPTION_IDS, Shift
 from tests.browser.lab import NOTEBOOKS, SCREENSHOTS, Lab
 from tests.browser.test_lessons import Lesson, Step, quiz_step
 
-WRONG = ("unshipped-race", "move", "同意仅退款")  # the one decision made wrong on purpose
+WRONG = ("unshipped-race", "move", "同意售前退申请")  # the one decision made wrong on purpose
 
 
 def planned_answers() -> list[dict[str, str]]:
@@ -68,7 +68,7 @@ def write_certificate(lab: Lab) -> str:
 
 LESSON = Lesson("07_capstone_shift", (
     Step("a full shift: 21 requests through the widgets, the report with the score and the lost point",
-         play_shift, expect=r"得分 \d+ / \d+（\d+%）[\s\S]*退款申请和快递揽收撞在一起[\s\S]*取消发货"),
+         play_shift, expect=r"得分 \d+ / \d+（\d+%）[\s\S]*退款申请和快递揽收撞在一起[\s\S]*钱货两失"),
     Step("after a pass the certificate is written", write_certificate,
          expect=r"certificate-小林-\d{8}\.html"),
     quiz_step(),

@@ -97,8 +97,8 @@ LESSONS = (
     Lesson("00_start_here", (
         Step("the demo explorer starts at 待商家同意",
              lambda lab: lab.text(".explorer-state"), expect=Status.AWAIT_MERCHANT.label),
-        Step("同意仅退款 ends the unshipped refund in 售后成功",
-             explorer_move(MerchantAction.AGREE_REFUND), expect=Status.SUCCESS.label),
+        Step("同意售前退申请 ends the unshipped refund in 售后成功",
+             explorer_move(MerchantAction.AGREE_PRESALE_REFUND), expect=Status.SUCCESS.label),
         quiz_step(),
     ), focus=".explorer-state"),
     Lesson("01_aftersales_basics", (

@@ -160,4 +160,4 @@ def test_file_level_errors(tmp_path):
 
 def test_every_ask_has_a_reader():
     assert set(ASKS) == {"status", "type", "refunded", "auto", "accepted", "refused",
-                         "missed_deadline", "possible"}
+                         "missed_deadline", "possible", "goods", "verdict"}

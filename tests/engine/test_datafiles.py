@@ -19,6 +19,11 @@ SUPPLIERS = data_path("suppliers.csv").read_text(encoding="utf-8")
 PRODUCTS = data_path("products.csv").read_text(encoding="utf-8")
 
 
+def line_of(fragment: str) -> int:
+    """The line of policy.toml where `fragment` first stands (the messages count from 1)."""
+    return TEXT[: TEXT.index(fragment)].count("\n") + 1
+
+
 def policy_error(*edit: str) -> str:
     with pytest.raises(PolicyError) as caught:
         parse_policy(TEXT.replace(*edit, 1))
@@ -45,27 +50,28 @@ def test_encodings_notepad_saves_are_read(tmp_path):
 
 def test_a_syntax_error_names_its_line_in_chinese():
     message = policy_error('name = "拒签后退款"', "name = 拒签后退款")
-    assert message.startswith("policy.toml 第 22 行：第 8 列：")
+    line = line_of('name = "拒签后退款"')
+    assert message.startswith(f"policy.toml 第 {line} 行：第 8 列：")
     assert "值写法不对" in message and "英文双引号" in message and "Invalid" not in message
 
 
-@pytest.mark.parametrize("edit, where, shown", [
-    (("auto_audit = 1 ", "auto_audit = true "), "第 18 行「[strategies.unshipped_auto_refund] auto_audit」",
-     "现在是 true"),
-    (("enabled = true\n", 'enabled = "yes"\n'), "第 17 行「[strategies.unshipped_auto_refund] enabled」",
-     '现在是 "yes"'),
-    (("hours = 48", 'hours = "48"'), "第 45 行「[deadlines.merchant_answer] hours」", '现在是 "48"'),
-    (('label = "商家处理售后申请"', 'label = ""'), "「[deadlines.merchant_answer] label」", "不能为空"),
+@pytest.mark.parametrize("edit, key, shown", [
+    (("auto_audit = 1 ", "auto_audit = true "), "[strategies.unshipped_auto_refund] auto_audit", "现在是 true"),
+    (("enabled = true\n", 'enabled = "yes"\n'), "[strategies.unshipped_auto_refund] enabled", '现在是 "yes"'),
+    (("hours = 48", 'hours = "48"'), "[deadlines.merchant_answer] hours", '现在是 "48"'),
+    (('label = "商家处理售后申请"', 'label = ""'), "[deadlines.merchant_answer] label", "不能为空"),
 ])
-def test_a_value_of_the_wrong_type_is_refused(edit, where, shown):
+def test_a_value_of_the_wrong_type_is_refused(edit, key, shown):
     message = policy_error(*edit)
-    assert where in message and shown in message and "正确的写法" in message
+    assert f"第 {line_of(edit[0])} 行「{key}」" in message
+    assert shown in message and "正确的写法" in message
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-inf", "-1", "0", "1e9"])
 def test_a_number_out_of_range_is_refused(value):
     message = policy_error("hours = 48", f"hours = {value}")
-    assert f"第 45 行「[deadlines.merchant_answer] hours」：{value} 不在允许的范围内" in message
+    where = f"第 {line_of('hours = 48')} 行「[deadlines.merchant_answer] hours」"
+    assert f"{where}：{value} 不在允许的范围内" in message
     assert "0 到 8760 之间的数" in message
     assert "不在允许的范围内" in policy_error("sms_notices_per_case = 3", "sms_notices_per_case = -3")
 
@@ -179,8 +185,8 @@ def test_every_lesson_shows_a_bad_edit_as_one_line(lesson, code, shell, tmp_path
         return
     assert isinstance(result.error_in_exec, DataFileError)
     shown = (out.out + out.err).strip()
-    assert shown == "✗ policy.toml 第 45 行「[deadlines.merchant_answer] hours」：inf 不在允许的范围内。" \
-                    "正确的写法：0 到 8760 之间的数，例如 hours = 48"
+    assert shown == (f"✗ policy.toml 第 {line_of('hours = 48')} 行「[deadlines.merchant_answer] hours」："
+                     "inf 不在允许的范围内。正确的写法：0 到 8760 之间的数，例如 hours = 48")
 
 
 # ---- any edit: a valid policy or one DataFileError, nothing in between ----------------------

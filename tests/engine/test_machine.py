@@ -27,6 +27,7 @@ from helpers import (
     Strategy,
     shanghai,
 )
+from helpers.engine.ledger import Goods, Verdict, ledger
 from helpers.engine.machine import actor_of
 
 START = shanghai(2026, 11, 26, 9)
@@ -80,20 +81,73 @@ def test_unshipped_refund_waits_for_a_person_when_the_strategy_is_off(policy, su
     shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
     assert shop.case.status is Status.AWAIT_MERCHANT
     assert shop.case.deadline == shop.at + policy.deadline_for(Status.AWAIT_MERCHANT).duration
-    shop.event(MerchantAction.AGREE_REFUND)
+    shop.event(MerchantAction.AGREE_PRESALE_REFUND)
     assert shop.case.status is Status.SUCCESS and shop.case.answered_by is Actor.MERCHANT
 
 
-def test_race_parcel_handed_over_before_agreeing(policy, suppliers):
+def test_unshipped_refund_has_no_refuse_code_and_201_202_are_for_type_1(policy, suppliers):
+    shop = Shop(policy, suppliers, **ALL_OFF)
+    shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
+    for move in (MerchantAction.REFUSE_REFUND, MerchantAction.AGREE_REFUND):
+        with pytest.raises(ActionNotAllowed):
+            shop.event(move)
+    assert MerchantAction.AGREE_PRESALE_REFUND in shop.desk.possible_moves("AS00001")
+
+
+def test_agreeing_after_the_parcel_left_goes_through_and_the_parcel_travels(policy, suppliers):
+    """A refund agreed after the hand-over is paid; the parcel still reaches the buyer."""
     shop = Shop(policy, suppliers, **ALL_OFF)
     shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
     shop.ship()
-    with pytest.raises(ActionNotAllowed, match="取消发货"):
-        shop.event(MerchantAction.AGREE_REFUND)
-    assert shop.desk.orders["O1"].refunded_fen == 0
+    shop.event(MerchantAction.AGREE_PRESALE_REFUND)
+    assert shop.case.status is Status.SUCCESS and shop.desk.orders["O1"].refunded_fen == PAID
+    assert ledger(shop.desk, "O1").goods is Goods.TO_BUYER
+    shop.event(ParcelState.SIGNED_BY_BUYER)
+    assert ledger(shop.desk, "O1").verdict is Verdict.BOTH_LOST
+
+
+def test_a_refunded_parcel_can_still_be_intercepted(policy, suppliers):
+    shop = Shop(policy, suppliers, **ALL_OFF)
+    shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
+    shop.ship()
+    shop.event(MerchantAction.AGREE_PRESALE_REFUND)
+    shop.event(MerchantAction.INTERCEPT_PARCEL)
+    shop.event(ParcelState.RETURNING)
+    assert ledger(shop.desk, "O1").verdict is Verdict.COMING_BACK
+    shop.event(ParcelState.SIGNED_BY_MERCHANT)
+    assert ledger(shop.desk, "O1").verdict is Verdict.CLEAR
+
+
+def test_shipping_answers_a_presale_refund_and_the_buyer_may_apply_again(policy, suppliers):
+    shop = Shop(policy, suppliers, **ALL_OFF)
+    shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
+    with pytest.raises(ActionNotAllowed, match="还没交给快递"):
+        shop.event(MerchantAction.SHIP_ORDER)
+    shop.ship()
+    shop.event(MerchantAction.SHIP_ORDER)
+    assert not shop.case.is_open and shop.case.refunded_fen == 0
+    assert not shop.case.missed_deadline
+    recorded = shop.event(OrderEvent.APPLY, case_id=None,
+                          request=Request(AfterSaleType.SHIPPED_REFUND, PAID))
+    assert shop.desk.cases[recorded[0].case_id].type is AfterSaleType.SHIPPED_REFUND
+
+
+def test_cancelling_the_upstreams_order_in_time_means_no_parcel(policy, suppliers):
+    shop = Shop(policy, suppliers, **ALL_OFF)
+    shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
     shop.event(MerchantAction.STOP_SHIPMENT)
-    shop.event(MerchantAction.AGREE_REFUND)
-    assert shop.case.status is Status.SUCCESS
+    with pytest.raises(ActionNotAllowed, match="拍单已经取消"):
+        shop.ship()
+    shop.event(MerchantAction.AGREE_PRESALE_REFUND)
+    assert ledger(shop.desk, "O1").verdict is Verdict.CLEAR
+
+
+def test_too_late_to_cancel_once_the_parcel_is_with_the_courier(policy, suppliers):
+    shop = Shop(policy, suppliers, **ALL_OFF)
+    shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
+    shop.ship()
+    with pytest.raises(ActionNotAllowed, match="停不住"):
+        shop.event(MerchantAction.STOP_SHIPMENT)
 
 
 def test_stopping_the_shipment_lets_the_assistant_refund(policy, suppliers):
@@ -156,13 +210,18 @@ def test_return_with_both_reviews(policy, suppliers):
     assert shop.case.status is Status.SUCCESS and shop.case.refunded_fen == PAID
 
 
-def test_return_to_another_suppliers_address_is_refused(policy, suppliers):
+def test_return_to_another_suppliers_address_goes_through_and_the_goods_go_astray(policy, suppliers):
+    """The platform cannot know which upstream ships an item: the agree goes through."""
     shop = received(policy, suppliers)
     shop.apply_for(AfterSaleType.RETURN_REFUND)
-    before = shop.desk.snapshot()
-    with pytest.raises(ActionNotAllowed, match="广州花城服饰档口"):
-        shop.event(MerchantAction.AGREE_RETURN, address=shop.supplier_address("S01"))
-    assert shop.desk.snapshot() == before
+    shop.event(MerchantAction.AGREE_RETURN, address=shop.supplier_address("S01"))
+    assert shop.case.status is Status.AWAIT_BUYER_RETURN
+    shop.event(BuyerAction.SHIP_BACK)
+    assert shop.desk.orders["O1"].returned_to == "S01"
+    assert ledger(shop.desk, "O1").verdict is Verdict.GOODS_LOST
+    shop.event(MerchantAction.CONFIRM_RETURN_RECEIVED)
+    assert ledger(shop.desk, "O1").goods is Goods.WRONG_PLACE
+    assert ledger(shop.desk, "O1").verdict is Verdict.BOTH_LOST
 
 
 def test_incomplete_address_names_every_problem(policy, suppliers):
@@ -284,12 +343,14 @@ def test_strategy_switch_does_not_touch_the_original_policy(policy):
     assert policy.is_on(Strategy.UNSHIPPED_AUTO_REFUND) and not off.is_on(Strategy.UNSHIPPED_AUTO_REFUND)
 
 
-def test_a_refunded_order_is_not_shipped(policy, suppliers):
+def test_a_refunded_order_still_ships_unless_the_upstreams_order_is_cancelled(policy, suppliers):
+    """The auto refund does not stop the upstream: it ships from its own 拍单 order."""
     shop = Shop(policy, suppliers)
     shop.apply_for(AfterSaleType.UNSHIPPED_REFUND)
-    with pytest.raises(ActionNotAllowed, match="已全额退款，不能再发货"):
-        shop.ship()
-    assert shop.desk.orders["O1"].stage is Stage.UNSHIPPED
+    assert shop.case.status is Status.SUCCESS
+    shop.ship()
+    assert shop.desk.orders["O1"].stage is Stage.SHIPPED
+    assert ledger(shop.desk, "O1").verdict is Verdict.BOTH_LOST
 
 
 def test_after_agreeing_refusal_refund_the_merchant_cannot_refuse_or_wait_out(policy, suppliers):

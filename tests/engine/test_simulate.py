@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import AfterSaleType, Status
-from helpers.engine.simulate import DayPlan, ShopDays, compare_policies
+from helpers.engine.simulate import DayPlan, ShopDays, Staff, compare_policies
 
 SMALL = DayPlan(days=1, orders_per_day=150)
 
@@ -32,11 +32,16 @@ def test_the_assistant_takes_every_unshipped_refund(reports):
     assert on.median_minutes_to_refund < off.median_minutes_to_refund
 
 
-def test_without_strategies_a_small_team_misses_deadlines(reports):
+def test_without_strategies_a_small_team_misses_deadlines(policy):
+    off = policy.with_strategies(unshipped_auto_refund=False, refund_after_refusal=False,
+                                 intercept_auto_refund=False)
+    small = Staff(every_hours=8, cases_per_look=4)
+    reports = compare_policies({"on": policy, "off": off}, seed=3, plan=DayPlan(), staff=small)
     assert reports["off"].missed_deadlines > reports["on"].missed_deadlines
 
 
-def test_refund_after_refusal_never_pays_while_goods_are_out(reports):
+def test_no_refund_ends_with_the_goods_out_when_staff_stop_the_upstream(reports):
+    """Refunded orders still ship from the upstream's 拍单; the careful staff cancel or intercept."""
     assert reports["on"].refunds_with_goods_out == 0
 
 

@@ -7,10 +7,10 @@ import tomllib
 
 import pytest
 
-from helpers import AfterSaleType, Status, t
+from helpers import AfterSaleType, MerchantAction, Stage, Status, t
 from helpers.engine.addresses import address_problems
 from helpers.engine.privacy import find_personal_data
-from helpers.engine.simulate import needs_person, staff_decision
+from helpers.engine.simulate import needs_person, refunded_goods_leaving, staff_decision
 from helpers.lessons.capstone import (
     ScriptError,
     Shift,
@@ -86,8 +86,11 @@ def test_every_ask_has_exactly_one_right_option_and_it_is_the_engines(shift):
             board = situation.board
             if ask.kind == "move":
                 case = board.case
-                expected = () if not needs_person(case, board.desk) else tuple(
-                    m for m, _a in staff_decision(case, board.desk))
+                leaving = case.order_id in refunded_goods_leaving(board.desk)
+                expected = (MerchantAction.STOP_SHIPMENT,) if leaving and \
+                    board.desk.orders[case.order_id].stage is Stage.UNSHIPPED else \
+                    () if not needs_person(case, board.desk) else tuple(
+                        m for m, _a in staff_decision(case, board.desk))
                 assert right.value == expected == engine_plan(board.desk, board.case_id)
                 assert sum(1 for o in ask.options if o.value == expected) == 1
             elif ask.kind == "address":
@@ -109,16 +112,16 @@ def test_the_strategy_key_is_the_assistant_decision(shift):
 
 def test_an_ambiguous_script_is_refused():
     text = script_path().read_text(encoding="utf-8").replace(
-        'move_options = [["同意仅退款"], ["拒绝仅退款"], []]',
-        'move_options = [["同意仅退款"], ["同意仅退款"], []]', 1)
+        'move_options = [["同意售前退申请"], ["取消发货", "同意售前退申请"], []]',
+        'move_options = [["取消发货", "同意售前退申请"], ["取消发货", "同意售前退申请"], []]', 1)
     with pytest.raises(ScriptError, match="必须恰好一个"):
         Shift(parse_script(text, "shift_01.toml"))
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ('lesson = "02_unshipped_refund"', 'lesson = "09_nowhere"', "不在 \\[lessons\\] 里"),
-    ('move_options = [["同意仅退款"], ["拒绝仅退款"], []]',
-     'move_options = [["同意吧"], ["拒绝仅退款"], []]', "不是操作或事件的名称"),
+    ('move_options = [["同意售前退申请"], ["取消发货", "同意售前退申请"], []]',
+     'move_options = [["同意吧"], ["取消发货", "同意售前退申请"], []]', "不是操作或事件的名称"),
     ('product = "P01"', 'product = "P99"', "不在 products.csv 里"),
     ('\nkind = "case"\n', '\nkind = "chat"\n', "kind「chat」无效"),
 ])
@@ -185,17 +188,16 @@ def test_the_reasons_come_from_the_engine():
         situation, answers = shift.current, shift.key()
         if situation.spec.id in ("unshipped-race", "shipped-no-refusal-strategy", "return-tshirt"):
             move = next(a for a in situation.asks if a.kind == "move")
-            wrong = {"unshipped-race": "同意仅退款", "shipped-no-refusal-strategy": "同意仅退款",
+            wrong = {"unshipped-race": "同意售前退申请", "shipped-no-refusal-strategy": "同意仅退款",
                      "return-tshirt": "先不操作"}[situation.spec.id]
             answers["move"] = next(o.id for o in move.options if o.label == wrong)
         for verdict in shift.decide(answers):
             verdicts[(verdict.request_id, verdict.ask)] = verdict
-    # refused by the engine: its own message
-    assert "先「取消发货」或「申请快递拦截」" in verdicts[("unshipped-race", "move")].reason
-    # accepted, but money out and goods out
-    assert "货却还在买家手里" in verdicts[("shipped-no-refusal-strategy", "move")].reason
+    # the back office lets a refund through with the parcel out: money and goods both lost
+    assert "钱货两失" in verdicts[("unshipped-race", "move")].reason
+    assert "钱货两失" in verdicts[("shipped-no-refusal-strategy", "move")].reason
     # nobody acts: the deadline passes and the platform decides
-    assert "平台替买家做了决定" in verdicts[("return-tshirt", "move")].reason
+    assert "替买家做了决定" in verdicts[("return-tshirt", "move")].reason
     assert by_id
 
 

@@ -108,7 +108,8 @@ def test_unshipped_refund_with_the_strategy_is_done_by_the_assistant():
     decision = decide(Situation(Stage.UNSHIPPED, BuyerAsk.REFUND,
                                 frozenset({Strategy.UNSHIPPED_AUTO_REFUND})))
     assert decision.assistant.strategy is Strategy.UNSHIPPED_AUTO_REFUND
-    assert decision.your_moves == []
+    # The refund does not stop the upstream: yours is to cancel its 拍单.
+    assert decision.your_moves == [MerchantAction.STOP_SHIPMENT]
     assert decision.final.status is Status.SUCCESS
     assert decision.late is None
 
@@ -116,7 +117,7 @@ def test_unshipped_refund_with_the_strategy_is_done_by_the_assistant():
 def test_unshipped_refund_without_the_strategy_is_yours_and_can_run_late():
     decision = decide(Situation(Stage.UNSHIPPED, BuyerAsk.REFUND))
     assert decision.assistant is None
-    assert decision.your_moves == [MerchantAction.AGREE_REFUND]
+    assert decision.your_moves == [MerchantAction.STOP_SHIPMENT, MerchantAction.AGREE_PRESALE_REFUND]
     assert decision.late.missed
 
 

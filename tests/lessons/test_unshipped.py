@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import ActionNotAllowed, AfterSaleType, AutoAuditKind, Stage, Status, Strategy
+from helpers.engine.ledger import Verdict as LedgerVerdict
+from helpers.engine.ledger import ledger
 from helpers.engine.scenarios import play, step
 from helpers.engine.simulate import Staff
 from helpers.lessons.unshipped import (
@@ -21,7 +23,7 @@ from helpers.lessons.unshipped import (
     table,
 )
 
-SMALL_TEAM = Staff(every_hours=8, cases_per_look=6)
+SMALL_TEAM = Staff(every_hours=8, cases_per_look=4)
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +53,10 @@ def test_the_strategy_takes_every_unshipped_refund_without_a_click(pair):
     assert on.unshipped_median_minutes < 1 < off.unshipped_median_minutes  # refunded on arrival
 
 
-def test_with_the_strategy_no_parcel_leaves_while_a_request_waits(pair):
+def test_with_the_strategy_fewer_parcels_leave_but_a_refund_does_not_stop_one(pair):
     off, on = pair
-    assert off.shipped_while_waiting > 0  # the race, and requests waiting for the next look
-    assert on.shipped_while_waiting == 0
-    assert on.report.refunds_with_goods_out == 0
+    assert off.shipped_while_waiting > on.shipped_while_waiting > 0  # the race still ships
+    assert on.report.refunds_with_goods_out == 0  # the staff cancel the 拍单 or intercept
 
 
 def test_a_small_team_misses_deadlines_only_without_the_strategy(small_team_pair):
@@ -78,7 +79,7 @@ def test_difference_pairs_only_runs_that_differ_in_the_switch(pair):
     assert found is not None and found.off is off and found.on is on
     assert found.clicks_saved == off.report.merchant_clicks - on.report.merchant_clicks > 0
     assert found.minutes_saved > 0
-    assert found.shipments_saved == off.shipped_while_waiting
+    assert found.shipments_saved == off.shipped_while_waiting - on.shipped_while_waiting
     assert difference(off, off) is None
     other_seed = run_days(DaySettings(auto_on=True, seed=8))
     assert difference(off, other_seed) is None
@@ -134,24 +135,35 @@ def test_race_without_the_strategy_the_parcel_is_out():
     assert race_verdict(race.desk, race.case_id).key == "parcel_out"
 
 
-def test_race_agreeing_first_is_refused_and_changes_nothing():
+def test_race_agreeing_after_the_handover_goes_through_and_the_parcel_travels():
+    """The back office lets the refund through; the parcel still reaches the buyer."""
+    race = start_race(auto_on=False)
+    case = play(race.desk, race.case_id, ["同意售前退申请"])
+    assert case.status is Status.SUCCESS and case.refunded_fen == case.requested_fen
+    verdict = race_verdict(race.desk, race.case_id)
+    assert (verdict.key, verdict.good) == ("goods_out", False)
+    assert ledger(race.desk, case.order_id).verdict is LedgerVerdict.BOTH_LOST
+    # Not undone, but the goods can still be fetched back: intercept the parcel.
+    play(race.desk, race.case_id, ["申请快递拦截", "快递退回中"])
+    assert race_verdict(race.desk, race.case_id).key == "refunded_coming_back"
+    play(race.desk, race.case_id, ["商家已签收"])
+    assert race_verdict(race.desk, race.case_id).key == "clean"
+
+
+def test_race_too_late_to_cancel_the_upstreams_order():
     race = start_race(auto_on=False)
     before = race.desk.snapshot()
-    with pytest.raises(ActionNotAllowed, match="先「取消发货」或「申请快递拦截」"):
-        step(race.desk, race.case_id, "同意仅退款")
+    with pytest.raises(ActionNotAllowed, match="停不住"):
+        step(race.desk, race.case_id, "取消发货")
     assert race.desk.snapshot() == before
 
 
-def test_race_stop_then_agree_keeps_money_and_goods_straight():
+def test_race_shipping_answers_the_request():
     race = start_race(auto_on=False)
-    step(race.desk, race.case_id, "取消发货")
-    assert race_verdict(race.desk, race.case_id).key == "stopped"
-    case = play(race.desk, race.case_id, ["同意仅退款"])
-    assert case.status is Status.SUCCESS
+    case = play(race.desk, race.case_id, ["发货（上传快递单号）"])
+    assert not case.is_open and case.refunded_fen == 0
     verdict = race_verdict(race.desk, race.case_id)
-    assert (verdict.key, verdict.good) == ("clean", True)
-    with pytest.raises(ActionNotAllowed, match="不能再发货"):
-        step(race.desk, race.case_id, "包裹已交给快递")
+    assert verdict.key == "shipped_answer" and "课程规则，以后台为准" in verdict.text
 
 
 def test_race_intercept_then_the_assistant_refunds():
@@ -161,6 +173,8 @@ def test_race_intercept_then_the_assistant_refunds():
     case = play(race.desk, race.case_id, ["快递退回中"])
     assert case.status is Status.SUCCESS
     assert case.auto is AutoAuditKind.INTERCEPT_SUCCESS_REFUND
+    assert race_verdict(race.desk, race.case_id).key == "refunded_coming_back"
+    play(race.desk, race.case_id, ["商家已签收"])
     assert race_verdict(race.desk, race.case_id).key == "clean"
 
 
@@ -168,7 +182,7 @@ def test_race_intercept_without_auto_refund_waits_for_the_parcel(policy):
     race = start_race(auto_on=False, policy=policy.with_strategy(Strategy.INTERCEPT_AUTO_REFUND, False))
     play(race.desk, race.case_id, ["申请快递拦截", "快递退回中"])
     assert race_verdict(race.desk, race.case_id).key == "returning"
-    play(race.desk, race.case_id, ["同意仅退款"])
+    play(race.desk, race.case_id, ["同意售前退申请", "商家已签收"])
     assert race_verdict(race.desk, race.case_id).key == "clean"
 
 
@@ -176,7 +190,6 @@ def test_race_intercept_without_auto_refund_waits_for_the_parcel(policy):
     (["超过处理时限"], "goods_out"),
     (["买家已签收"], "delivered"),
     (["买家已签收", "超过处理时限"], "goods_out"),
-    (["拒绝仅退款"], "refused"),
 ])
 def test_race_wrong_ends(moves, key):
     race = start_race(auto_on=False)
@@ -186,10 +199,10 @@ def test_race_wrong_ends(moves, key):
     assert verdict.text
 
 
-def test_race_with_the_strategy_the_assistant_wins():
+def test_race_with_the_strategy_the_refund_does_not_stop_the_upstreams_parcel():
     race = start_race(auto_on=True)
     case = race.desk.cases[race.case_id]
-    assert "不能再发货" in race.handover_refusal
+    assert race.handover_refusal == ""
     assert case.status is Status.SUCCESS and case.auto is AutoAuditKind.PRE_SHIP_FAST_REFUND
-    assert race.desk.orders[case.order_id].stage is Stage.UNSHIPPED
-    assert race_verdict(race.desk, race.case_id).key == "auto"
+    assert race.desk.orders[case.order_id].stage is Stage.SHIPPED
+    assert race_verdict(race.desk, race.case_id).key == "goods_out"

@@ -57,7 +57,7 @@ def test_a_right_answer_gets_points_and_its_reason_at_once():
     app.choose(app.shift.key())
     app.submit_button.click()
     assert all(v.correct for v in app.verdicts)
-    assert "✓" in app.feedback_html.value and "同意仅退款" in app.feedback_html.value
+    assert "✓" in app.feedback_html.value and "同意售前退申请" in app.feedback_html.value
     assert app.submit_button.disabled and not app.next_button.disabled
     assert all(radio.disabled for radio in app.radios.values())
     app.submit_button.click()  # a second click is ignored
@@ -69,10 +69,10 @@ def test_a_right_answer_gets_points_and_its_reason_at_once():
 def test_a_wrong_answer_shows_why_and_loses_only_its_points():
     app = CapstoneApp(record=False)
     move = next(a for a in app.shift.current.asks if a.kind == "move")
-    wrong = next(o for o in move.options if o.label == "拒绝仅退款")
+    wrong = next(o for o in move.options if o.label == "同意售前退申请")
     app.choose({**app.shift.key(), "move": wrong.id})
     app.submit_button.click()
-    assert "✗" in app.feedback_html.value and "商家一次拒绝" in app.feedback_html.value
+    assert "✗" in app.feedback_html.value and "已退款" in app.feedback_html.value
     assert app.shift.score == sum(a.points for a in app.shift.situations[0].asks) - move.points
 
 
@@ -100,14 +100,14 @@ def test_one_wrong_decision_appears_in_the_report_with_its_reason():
     def race_wrong(situation):
         if situation.spec.id == "unshipped-race":
             move = next(a for a in situation.asks if a.kind == "move")
-            return {"move": next(o.id for o in move.options if o.label == "同意仅退款")}
+            return {"move": next(o.id for o in move.options if o.label == "同意售前退申请")}
         return None
 
     app = CapstoneApp(record=False)
     _play(app, race_wrong)
     assert len(app.report.lost) == 1 and app.report.passed
     assert "退款申请和快递揽收撞在一起" in app.report_html.value
-    assert "取消发货" in app.report_html.value
+    assert "钱货两失" in app.report_html.value
 
 
 def test_a_failed_shift_offers_no_certificate(progress_folder):

@@ -58,12 +58,12 @@ def test_an_illegal_click_changes_nothing_and_shows_the_engine_message(app):
     assert 'class="error"' in app.message_html.value
 
 
-def test_another_suppliers_address_is_refused(app):
+def test_another_suppliers_address_goes_through_with_the_coachs_warning(app):
     app.address_picker.value = "S02"
     app.button("同意退货申请").click()
-    assert app.ok is False
-    assert app.case.status is Status.AWAIT_MERCHANT
-    assert "义乌晨光日用品总店" in app.message_html.value
+    assert app.ok is False  # shown as a mistake
+    assert app.case.status is Status.AWAIT_BUYER_RETURN  # but the back office agreed
+    assert "义乌晨光日用品总店" in app.message_html.value and "后台不会拦" in app.message_html.value
 
 
 def test_state_shows_deadline_countdown_and_next_moves(app):

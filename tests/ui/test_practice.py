@@ -110,22 +110,17 @@ def test_address_drill_starts_with_the_colleagues_draft(address):
     assert address.case.product.name in address.case_html.value
 
 
-def test_address_agreeing_the_wrong_draft_is_refused_and_counted(address):
+def test_address_agreeing_another_upstreams_draft_goes_through_and_counts_as_wrong(address):
     wrong = address.case
     address.agree_button.click()
-    assert address.agreement.ok is False
-    assert "没有同意" in address.result_html.value and wrong.expected.name in address.result_html.value
+    assert address.agreement.ok is True and address.agreement.right is False
+    assert address.agreement.status is Status.AWAIT_BUYER_RETURN
+    assert "后台照样同意了" in address.result_html.value and wrong.expected.name in address.result_html.value
     assert "box error" in address.result_html.value
-    address.book_picker.value = wrong.expected.id
-    address.fill_button.click()
-    address.check_button.click()
-    assert address.problems == []
-    address.agree_button.click()
-    assert address.agreement.ok and address.agreement.status is Status.AWAIT_BUYER_RETURN
     assert address.first_try == {wrong.key: False}
     assert "0 / 1" in address.score_html.value
-    address.agree_button.click()
-    assert "已经同意过了" in address.result_html.value
+    address.agree_button.click()  # once agreed it can't be undone
+    assert "撤不回" in address.result_html.value
 
 
 def test_address_check_lists_the_problems_of_the_typed_fields(address):
@@ -176,16 +171,18 @@ def test_privacy_a_raw_message_is_not_sent_and_its_data_never_shown_raw(privacy)
         assert secret not in shown
 
 
-def test_privacy_masking_by_hand_or_at_once_lets_it_go(privacy):
+def test_privacy_masking_is_not_enough_deleting_lets_it_go(privacy):
     privacy.load_button.click()
     secrets = dict(privacy.messages[0].secrets)
     text = privacy.editor.value.replace(secrets["phone"], secrets["phone"][:3] + "****"
                                         + secrets["phone"][-4:])
     privacy.editor.value = text
     result = privacy.check()
-    assert not result.clean and "phone" not in result.leaks
-    privacy.mask_button.click()
+    assert not result.clean and "phone" not in result.leaks and "phone" in result.masked
+    assert "打了码的买家手机号也要删掉" in privacy.result_html.value
+    privacy.delete_button.click()
     assert privacy.check().clean
+    assert "*" not in privacy.editor.value
     privacy.send_button.click()
     assert privacy.sent == [privacy.editor.value]
     assert "已发送给上家" in privacy.result_html.value
@@ -197,7 +194,7 @@ def test_privacy_masking_by_hand_or_at_once_lets_it_go(privacy):
 def test_privacy_deleting_what_the_upstream_needs_is_refused(privacy):
     privacy.load_button.click()
     order_id = privacy.messages[0].must_keep[0]
-    privacy.mask_button.click()
+    privacy.delete_button.click()
     privacy.editor.value = privacy.editor.value.replace(order_id, "")
     privacy.send_button.click()
     assert privacy.sent == []
@@ -207,7 +204,7 @@ def test_privacy_deleting_what_the_upstream_needs_is_refused(privacy):
 def test_privacy_all_messages_then_no_more(privacy):
     for _ in privacy.messages:
         assert privacy.load_next()
-        privacy.mask_button.click()
+        privacy.delete_button.click()
         assert privacy.send()
     assert privacy.load_next() is False
     assert "都处理完了" in privacy.result_html.value

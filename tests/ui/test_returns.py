@@ -54,14 +54,23 @@ def test_an_empty_form_is_refused_and_nothing_changes(app):
     assert 'class="error"' in app.message_html.value
 
 
-def test_another_suppliers_address_is_refused_and_named(app):
+def test_another_suppliers_address_is_warned_then_goes_through_and_the_goods_go_astray(app):
     app.book_picker.value = "S01"
     assert app.fields["city"].value == "金华市"
-    app.button("同意退货申请").click()
-    assert app.ok is False
-    assert app.case.status is Status.AWAIT_MERCHANT
-    assert "广州花城服饰档口" in app.message_html.value
+    assert app.button("同意退货申请").click() is None
+    assert app.case.status is Status.AWAIT_MERCHANT, "the coach only warns"
+    assert [w.kind for w in app.coach_box.warnings] == ["wrong_upstream"]
+    assert "后台不会拦" in app.coach_box.html.value and "广州花城服饰档口" in app.coach_box.html.value
     assert "你填的是「义乌晨光日用品总店」的地址" in app.check_html.value
+    app.coach_box.go_ahead_button.click()
+    assert app.case.status is Status.AWAIT_BUYER_RETURN and "撤不回" in app.message_html.value
+    app.button("买家寄回商品").click()
+    assert "寄到了别的上家" in app.state_html.value
+    assert "钱还没退" in app.ledger_html.value
+    assert app.button("确认收到退货并退款").click() is None  # the coach: goods not back
+    assert [w.kind for w in app.coach_box.warnings] == ["goods_not_back"]
+    app.coach_box.go_ahead_button.click()
+    assert app.case.status is Status.SUCCESS and "钱货两失" in app.ledger_html.value
 
 
 def test_the_checker_names_the_wrong_field(app):

@@ -7,7 +7,7 @@ import re
 import ipywidgets as widgets
 import pytest
 
-from helpers import AutoAuditKind, MerchantAction, Stage, Status, Strategy
+from helpers import AutoAuditKind, Stage, Status, Strategy
 from helpers.lessons.unshipped import RACE_MOVES, RUNS_KEPT
 from helpers.ui.unshipped import RaceApp, ShopDayApp
 from tests.widget_tree import walk as _walk
@@ -85,7 +85,7 @@ def test_staff_days_and_seed_come_from_the_widgets(days):
 
 def test_a_small_team_without_the_strategy_misses_deadlines(days):
     days.every_hours.value = 8
-    days.cases_per_look.value = 6
+    days.cases_per_look.value = 4
     days.run_both_button.click()
     off, on = days.runs
     assert off.report.missed_deadlines > 0 and on.report.missed_deadlines == 0
@@ -131,45 +131,47 @@ def test_race_builds_with_the_browser_contract(race):
     expected = {m.label for moves in RACE_MOVES.values() for m in moves}
     assert {b.description for b in actions} == expected
     assert "已发货未收到" in race.state_html.value
-    assert "包裹已经出了仓库" in race.state_html.value
+    assert "后台不会替你停住它" in race.state_html.value
     assert "09:01" in race.story_html.value
     assert "包裹已交给快递" in race.log_html.value
 
 
-def test_agreeing_first_is_refused_with_the_engine_message(race):
-    before = race.desk.snapshot()
+def test_agreeing_after_the_handover_is_warned_then_goes_through_and_shows_the_cost(race):
     log = list(race.desk.log)
-    race.button("同意仅退款").click()
-    assert race.ok is False
-    assert race.desk.snapshot() == before and race.desk.log == log
-    assert "先「取消发货」或「申请快递拦截」" in race.message_html.value
-    assert 'class="error"' in race.message_html.value
-    assert race.case.status is Status.AWAIT_MERCHANT
+    assert race.button("同意售前退申请").click() is None
+    assert race.desk.log == log, "the coach only warns: nothing happened yet"
+    assert [w.kind for w in race.coach_box.warnings] == ["parcel_out"]
+    assert "后台不会拦" in race.coach_box.html.value and "钱货两失" in race.coach_box.html.value
+    race.coach_box.go_ahead_button.click()
+    assert race.ok and race.case.status is Status.SUCCESS
+    assert "撤不回" in race.message_html.value
+    assert race.verdict.key == "goods_out" and 'class="error"' in race.state_html.value
+    assert "在快递路上" in race.ledger_html.value and "钱货两失" in race.ledger_html.value
 
 
-def test_stop_then_agree_then_the_warehouse_cannot_ship(race):
+def test_thinking_again_changes_nothing(race):
+    before = race.desk.snapshot()
+    race.button("同意售前退申请").click()
+    race.coach_box.think_again_button.click()
+    assert race.desk.snapshot() == before and race.coach_box.pending is None
+
+
+def test_too_late_to_cancel_shipment_once_the_parcel_is_out(race):
     race.button("取消发货").click()
-    assert race.ok and race.desk.orders[race.case.order_id].stage is Stage.UNSHIPPED
-    assert "现在可以「同意仅退款」" in race.state_html.value
-    race.button("同意仅退款").click()
-    assert race.case.status is Status.SUCCESS
-    assert race.verdict.key == "clean"
-    assert 'class="ok"' in race.state_html.value and "钱货两清" in race.state_html.value
-    race.button("包裹已交给快递").click()
-    assert race.ok is False and "不能再发货" in race.message_html.value
-    assert race.desk.orders[race.case.order_id].stage is Stage.UNSHIPPED
+    assert race.ok is False and "停不住" in race.message_html.value
+    assert race.desk.orders[race.case.order_id].stage is Stage.SHIPPED
 
 
 def test_intercept_and_the_assistant_refunds_when_the_parcel_comes_back(race):
     race.button("申请快递拦截").click()
     assert "已申请拦截：是" in race.state_html.value
-    race.button("同意仅退款").click()
-    assert race.ok is False
     race.button("快递退回中").click()
     assert race.ok and race.case.status is Status.SUCCESS
     assert race.case.auto is AutoAuditKind.INTERCEPT_SUCCESS_REFUND
     assert "售后小助手随即自动执行" in race.message_html.value
     assert "发生了：「快递退回中」" in race.message_html.value
+    race.button("商家已签收").click()
+    assert race.verdict.key == "clean" and "钱货两清" in race.ledger_html.value
 
 
 def test_letting_the_deadline_pass_pays_with_the_goods_out(race):
@@ -179,18 +181,18 @@ def test_letting_the_deadline_pass_pays_with_the_goods_out(race):
     assert 'class="error"' in race.state_html.value
 
 
-def test_the_checkbox_restarts_with_the_assistant_winning(race):
-    race.button("取消发货").click()
+def test_the_checkbox_restarts_with_the_assistant_refunding_and_the_parcel_still_going(race):
     race.auto_box.value = True
     assert race.case.status is Status.SUCCESS
     assert race.case.auto is AutoAuditKind.PRE_SHIP_FAST_REFUND
-    assert race.verdict.key == "auto"
-    assert "不能再发货" in race.story_html.value
-    assert MerchantAction.STOP_SHIPMENT not in {e.move for e in race.desk.log}
+    assert race.verdict.key == "goods_out"
+    assert "退款停不住上家的包裹" in race.story_html.value
+    race.button("申请快递拦截").click()  # no open case: the parcel can still be intercepted
+    assert race.ok and race.desk.orders[race.case.order_id].intercept_requested
 
 
 def test_restart_gives_a_fresh_race(race):
-    race.button("取消发货").click()
+    race.button("申请快递拦截").click()
     race.restart_button.click()
     assert race.verdict.key == "parcel_out"
     assert len(race.desk.log) == 3  # placed, request, hand-over
