@@ -56,7 +56,8 @@ def test_a_syntax_error_names_its_line_in_chinese():
 
 
 @pytest.mark.parametrize("edit, key, shown", [
-    (("auto_audit = 1 ", "auto_audit = true "), "[strategies.unshipped_auto_refund] auto_audit", "现在是 true"),
+    (("auto_audit = 1 ", "auto_audit = true "), "[strategies.unshipped_auto_refund] auto_audit",
+     "现在是 true"),
     (("enabled = true\n", 'enabled = "yes"\n'), "[strategies.unshipped_auto_refund] enabled", '现在是 "yes"'),
     (("hours = 48", 'hours = "48"'), "[deadlines.merchant_answer] hours", '现在是 "48"'),
     (('label = "商家处理售后申请"', 'label = ""'), "[deadlines.merchant_answer] label", "不能为空"),
