@@ -6,7 +6,7 @@
 # What it does, each step skipped when already done:
 #   1. the group `trainers` and the system user the class-progress service runs as;
 #   2. a copy of the course in $PREFIX/course (the files git tracks), and a shared user environment
-#      $PREFIX/env built from a system Python (a pyenv Python under /root is not runnable by the
+#      $USER_ENV ($PREFIX/env) built from a system Python (a pyenv Python under /root is not runnable by the
 #      trainees), with the course and its `hub` extra; Lab in Chinese, kernels shut down on close;
 #   3. configurable-http-proxy from npm into $PREFIX/chp;
 #   4. the lessons as a git repository $PREFIX/lessons.git for the nbgitpuller link, and a git
@@ -15,6 +15,7 @@
 #      no trainee can remove another's file, no read for others so trainees cannot list it.
 #
 # Variables (defaults in brackets): PREFIX [/opt/doudian-course], PROGRESS [/srv/doudian-course/progress],
+# USER_ENV [$PREFIX/env; on TLJH /opt/tljh/user, which exists already],
 # STATE [/srv/doudian-course/hub], PYTHON [/usr/bin/python3], TRAINERS_GROUP [trainers],
 # SERVICE_USER [doudian-progress], CHP_VERSION [5], SETUP_STEPS [all: "groups env chp lessons folders"].
 set -euo pipefail
@@ -24,6 +25,7 @@ PREFIX="${PREFIX:-/opt/doudian-course}"
 PROGRESS="${PROGRESS:-/srv/doudian-course/progress}"
 STATE="${STATE:-/srv/doudian-course/hub}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
+USER_ENV="${USER_ENV:-$PREFIX/env}"
 TRAINERS_GROUP="${TRAINERS_GROUP:-trainers}"
 SERVICE_USER="${SERVICE_USER:-doudian-progress}"
 CHP_VERSION="${CHP_VERSION:-5}"
@@ -46,23 +48,23 @@ if want groups; then
 fi
 
 if want env; then
-  mkdir -p "$PREFIX/course"
+  rm -rf "$PREFIX/course" && mkdir -p "$PREFIX/course"  # no file of an older version left behind
   # The tracked files as they are now (untracked new files too, ignored ones not: no .venv).
   (cd "$SOURCE" && git ls-files -z --cached --others --exclude-standard \
      | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -C "$PREFIX/course" -xf -
-  if [[ ! -x "$PREFIX/env/bin/python" ]]; then
-    say "shared user environment $PREFIX/env from $PYTHON"
-    "$PYTHON" -m venv "$PREFIX/env"
+  if [[ ! -x "$USER_ENV/bin/python" ]]; then
+    say "shared user environment $USER_ENV from $PYTHON"
+    "$PYTHON" -m venv "$USER_ENV"
   fi
-  stamp="$PREFIX/env/.installed"
+  stamp="$USER_ENV/.doudian-course-installed"
   wanted="$(sha256sum "$PREFIX/course/pyproject.toml" | cut -d' ' -f1)"
   if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
     say "installing the course with its hub extra"
-    "$PREFIX/env/bin/python" -m pip install -q --upgrade pip
-    "$PREFIX/env/bin/python" -m pip install -q -e "$PREFIX/course[hub]"
+    "$USER_ENV/bin/python" -m pip install -q --upgrade pip
+    "$USER_ENV/bin/python" -m pip install -q -e "$PREFIX/course[hub]"
     echo "$wanted" > "$stamp"
   fi
-  "$PREFIX/env/bin/python" -m helpers.course.lab_settings --hub >/dev/null
+  "$USER_ENV/bin/python" -m helpers.course.lab_settings --hub >/dev/null
 fi
 
 if want chp; then
