@@ -41,6 +41,14 @@ NOTEBOOK = f"{LESSON.notebook}.ipynb"
 VIEWPORT = {"width": 1400, "height": 900}
 
 
+_SAVE_AND_CLOSE_JS = """async (path) => {
+  const panel = Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.context?.path === path);
+  await panel.context.save();
+  panel.close();
+}"""
+_NO_KERNELS_JS = "async (url) => (await (await fetch(url)).json()).length === 0"
+
+
 class Session:
     """One browser context per person, and the host of every request any of them made."""
 
@@ -93,6 +101,9 @@ def test_trainees_pull_the_lessons_by_link_run_lesson_01_and_finish_its_quiz(
         lab.wait_text(".quiz-progress", re.escape(t("quiz.saved")))
         lab.assert_no_errors()
         lab.screenshot(f"{name}-{LESSON.notebook}", focus=".quiz-progress")
+    # The shared environment's Lab settings: closing the lesson's tab shuts its kernel down.
+    page.evaluate(_SAVE_AND_CLOSE_JS, f"{FOLDER}/{NOTEBOOK}")
+    page.wait_for_function(_NO_KERNELS_JS, arg=f"/user/{TRAINEES[-1]}/api/kernels", polling=500)
 
 
 def test_one_progress_file_per_trainee_readable_by_the_trainers_only(cohort: Cohort) -> None:
