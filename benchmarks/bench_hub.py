@@ -42,6 +42,7 @@ from tests.browser.lab import (  # noqa: E402
     _KERNEL_IDLE_JS,
     _PANEL_JS,
     Lab,
+    LabError,
     chromium_missing,
     in_ci,
     launch_chromium,
@@ -52,6 +53,7 @@ OUT = REPO / "benchmarks" / "out"
 MACHINE_GIB = 24
 LESSON = "01_aftersales_basics.ipynb"
 TIMEOUT_S = 180.0
+RUN_ALL_TIMEOUT_S = 150.0
 TARGET_AT_ONCE_S = 30.0
 TARGET_PER_24GIB = 80
 
@@ -204,6 +206,7 @@ def main() -> int:
     http_crowd = [f"bench-h{n:02d}" for n in range(1, args.at_once + 1)]
     users = [first, *crowd, *http_crowd]
     figures: dict[str, float] = {}
+    code: int | None = None
     cohort = Cohort(users, [])
     try:
         cohort.setup()
@@ -263,11 +266,20 @@ def main() -> int:
             lab.run_all()
             figures["mib_lesson_01_run"] = cohort.user_memory_mib(first)
             if not args.no_all_lessons:
+                ran, failed = [LESSON], []
                 for notebook in sorted((REPO / "notebooks").glob("*.ipynb")):
-                    if notebook.name != LESSON:
+                    if notebook.name == LESSON:
+                        continue
+                    try:  # a lesson that cannot be driven costs its figure, not the others'
                         lab.open(f"{FOLDER}/{notebook.name}")
-                        lab.run_all()
+                        lab.run_all(timeout=RUN_ALL_TIMEOUT_S)
+                        ran.append(notebook.name)
+                    except LabError as error:
+                        failed.append(f"{notebook.name}: {str(error).splitlines()[0][:160]}")
                 figures["mib_all_lessons"] = cohort.user_memory_mib(first)
+                figures["lessons_run"] = len(ran)
+                for line in failed:
+                    print(f"not run to the end: {line}", file=sys.stderr)
             browser.close()
     finally:
         code, seconds = cohort.stop()
@@ -296,7 +308,7 @@ def main() -> int:
     ]
     if "mib_all_lessons" in figures:
         fit_all = int(usable // figures["mib_all_lessons"])
-        rows += [("memory of one trainee with all 9 lessons run (9 kernels)",
+        rows += [(f"memory of one trainee with {int(figures['lessons_run'])} lessons run (a kernel each)",
                   f"{figures['mib_all_lessons']:.0f} MiB", ""),
                  (f"trainees per {MACHINE_GIB} GiB, every lesson open", f"{fit_all}", "")]
     rows.append(("hub stop (SIGTERM → exit, servers stopped)",

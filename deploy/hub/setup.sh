@@ -1,29 +1,33 @@
 #!/usr/bin/env bash
 # Set up one server for a cohort (run as root; safe to run again after a course update).
 #
-#   sudo deploy/hub/setup.sh            # then: jupyterhub -f /opt/doudian-course/course/deploy/hub/jupyterhub_config.py
+#   sudo deploy/hub/setup.sh
+#   sudo /opt/doudian-course/env/bin/jupyterhub -f /opt/doudian-course/course/deploy/hub/jupyterhub_config.py
 #
 # What it does, each step skipped when already done:
 #   1. the group `trainers` and the system user the class-progress service runs as;
-#   2. a copy of the course in $PREFIX/course (the files git tracks), and a shared user environment
-#      $USER_ENV ($PREFIX/env) built from a system Python (a pyenv Python under /root is not runnable by the
-#      trainees), with the course and its `hub` extra; Lab in Chinese, kernels shut down on close;
+#   2. a copy of the course in $PREFIX/course (the files git tracks), and a shared user
+#      environment $USER_ENV built from a system Python (a pyenv Python under /root cannot be
+#      run by the trainees), with the course and its `hub` extra; Lab in Chinese, kernels shut
+#      down when a lesson's tab closes;
 #   3. configurable-http-proxy from npm into $PREFIX/chp;
 #   4. the lessons as a git repository $PREFIX/lessons.git for the nbgitpuller link, and a git
 #      config that marks it safe for the trainees (it belongs to root);
-#   5. the shared progress folder $PROGRESS: setgid so files keep the group `trainers`, sticky so
-#      no trainee can remove another's file, no read for others so trainees cannot list it.
+#   5. a roster template $ROSTER if there is none; the shared progress folder $PROGRESS:
+#      setgid so files keep the group `trainers`, sticky so no trainee can remove another's
+#      file, no read for others so trainees cannot list it.
 #
-# Variables (defaults in brackets): PREFIX [/opt/doudian-course], PROGRESS [/srv/doudian-course/progress],
-# USER_ENV [$PREFIX/env; on TLJH /opt/tljh/user, which exists already],
-# STATE [/srv/doudian-course/hub], PYTHON [/usr/bin/python3], TRAINERS_GROUP [trainers],
-# SERVICE_USER [doudian-progress], CHP_VERSION [5], SETUP_STEPS [all: "groups env chp lessons folders"].
+# Variables [defaults]: PREFIX [/opt/doudian-course], USER_ENV [$PREFIX/env; on TLJH
+# /opt/tljh/user], PROGRESS [/srv/doudian-course/progress], STATE [/srv/doudian-course/hub],
+# ROSTER [/srv/doudian-course/roster.toml], PYTHON [/usr/bin/python3], TRAINERS_GROUP [trainers],
+# SERVICE_USER [doudian-progress], CHP_VERSION [5], SETUP_STEPS [groups env chp lessons folders].
 set -euo pipefail
 
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PREFIX="${PREFIX:-/opt/doudian-course}"
 PROGRESS="${PROGRESS:-/srv/doudian-course/progress}"
 STATE="${STATE:-/srv/doudian-course/hub}"
+ROSTER="${ROSTER:-/srv/doudian-course/roster.toml}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 USER_ENV="${USER_ENV:-$PREFIX/env}"
 TRAINERS_GROUP="${TRAINERS_GROUP:-trainers}"
@@ -111,5 +115,15 @@ if want folders; then
   chown "root:$TRAINERS_GROUP" "$PROGRESS"
   chmod 3773 "$PROGRESS"
   chmod 0700 "$STATE"
+  if [[ ! -e "$ROSTER" ]]; then  # the hub lets in only the people named here
+    mkdir -p "$(dirname "$ROSTER")"
+    cat > "$ROSTER" <<'TOML'
+# 名单：hub 的用户名（每人一个系统账号：useradd -m 名字; passwd 名字）。改完重启 hub。
+trainees = []   # 学员，例如 ["lin", "chen"]
+trainers = []   # 老师：能看 /services/class-progress/，能进入学员的服务器
+admins = []     # 管理 hub 本身的人
+TOML
+    say "roster template written: $ROSTER (fill it in before the class)"
+  fi
 fi
 say "done: PREFIX=$PREFIX PROGRESS=$PROGRESS"

@@ -97,7 +97,8 @@ class Cohort:
 
     # -- set-up --------------------------------------------------------------------------------
     def setup(self) -> None:
-        env = dict(os.environ, PREFIX=str(self.prefix), PROGRESS=str(self.progress), STATE=str(self.state))
+        env = dict(os.environ, PREFIX=str(self.prefix), PROGRESS=str(self.progress), STATE=str(self.state),
+                   ROSTER=str(self.run_dir / "roster.toml"))
         result = subprocess.run(["bash", str(SETUP)], env=env, text=True, capture_output=True)
         self.setup_output = result.stdout + result.stderr
         if result.returncode != 0:
