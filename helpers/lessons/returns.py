@@ -19,7 +19,7 @@ from ..engine.ledger import Verdict as LedgerVerdict
 from ..engine.ledger import ledger
 from ..engine.machine import ActionNotAllowed, Case, Desk, Move
 from ..engine.model import Address, Order, Product, Supplier, load_products, load_suppliers
-from ..engine.policy import Strategy
+from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.scenarios import start_case, step, trail
 from ..strings import t
 from .checkpoints import Verdict, check
@@ -219,3 +219,18 @@ def _check_auto_agree() -> Verdict:
     if desk.cases[case_id].return_address != right.address:
         return Verdict(False, t("returns.check_address_used"))
     return _status_is(desk, case_id, Status.AWAIT_BUYER_RETURN)
+
+
+# The nodes of a return or an exchange that carry a deadline, in the order a case meets them.
+DEADLINE_NODES = (Status.AWAIT_MERCHANT, Status.AWAIT_BUYER_RETURN, Status.AWAIT_SECOND_REVIEW,
+                  Status.AWAIT_BUYER_RECEIVE)
+
+
+def show_deadlines(policy: Policy | None = None) -> None:
+    """Print each node's deadline and what passing it does, from the shop's rules (example values)."""
+    policy = policy or load_policy()
+    for status in DEADLINE_NODES:
+        deadline = policy.deadline_for(status)
+        if deadline is not None:
+            print(t("returns.deadline_line", status=status.label, label=deadline.label,
+                    hours=f"{deadline.hours:g}", on_timeout=deadline.on_timeout))

@@ -400,3 +400,11 @@ def _check_refusing_owes() -> Result:
           ParcelState.RETURNING, ParcelState.SIGNED_BY_MERCHANT)
     row = ledger(desk)[0]
     return Result(row.verdict is Verdict.OWED, t("shipped.check_verdict", verdict=row.verdict.label))
+
+
+def show_deadline(policy: Policy | None = None) -> None:
+    """Print the merchant's deadline for a new request and what passing it does (example values)."""
+    deadline = (policy or load_policy()).deadline_for(Status.AWAIT_MERCHANT)
+    if deadline is not None:
+        print(t("shipped.deadline_line", label=deadline.label, hours=f"{deadline.hours:g}",
+                on_timeout=deadline.on_timeout))

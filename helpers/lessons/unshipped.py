@@ -393,3 +393,15 @@ def _check_auto_still_ships() -> Result:
     return Result(case.status is Status.SUCCESS and case.auto is AutoAuditKind.PRE_SHIP_FAST_REFUND
                   and race_verdict(race.desk, race.case_id).key == "goods_out",
                   t("unshipped.check_auto"))
+
+
+def show_setting(policy: Policy | None = None) -> None:
+    """Print what the shop's rules say about 未发货仅退款 (lesson 02's 「后台的设置」)."""
+    policy = policy or load_policy()
+    setting = policy.strategies[STRATEGY]
+    answer = policy.deadline_for(Status.AWAIT_MERCHANT)
+    print(t("unshipped.setting_line", name=setting.name,
+            state=t("unshipped.setting_on") if setting.enabled else t("unshipped.setting_off")))
+    print(t("unshipped.setting_record", kind=setting.auto_audit.label))
+    if answer is not None:
+        print(t("unshipped.setting_deadline", label=answer.label, hours=f"{answer.hours:g}"))
