@@ -45,7 +45,7 @@ from ..lessons.shipped import (
     start_with_form,
 )
 from ..strings import t
-from .base import CaseApp, div
+from .base import CaseApp, div, done_line
 from .style import style_widget
 
 # Only what this app adds to the shared style; JupyterLab variables keep the dark theme readable.
@@ -292,8 +292,8 @@ class ShippedApp(CaseApp):
             self.message = " ".join([t("shipped.refused", message=error), t("shipped.unchanged")])
         else:
             after = self.case
-            parts = [t("shipped.done", move=move.label, before=before.status.label,
-                       after=after.status.label), *self._assistant_notes(recorded[1:])]
+            parts = [done_line("shipped", move, before.status, after.status),
+                     *self._assistant_notes(recorded[1:])]
             if after.type is not before.type:
                 parts.append(t("shipped.converted", type=after.type.label))
             if after.refunded_fen > before.refunded_fen:
