@@ -109,8 +109,9 @@ class ExplorerApp(CaseApp):
             self.state_html,
             self.clock_html,
             self.next_html,
-            self.button_box,
+            # Right above the buttons, so the answer to a click (above all a grey one) is in view.
             self.message_html,
+            self.button_box,
             widgets.HTML(div("explorer-group-title", t("explorer.diagram"))),
             self.diagram_html,
             widgets.HTML(div("explorer-group-title", t("explorer.log"))),

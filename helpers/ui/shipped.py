@@ -165,12 +165,16 @@ class ShippedApp(CaseApp):
             self.sms_html,
             widgets.HBox([self.save_button, self.restart_button]),
             self.form_message_html,
-            step_title("shipped.step_events"),
-            *groups,
-            self.message_html,
-            self.state_html,
-            step_title("shipped.step_ledger"),
-            self.ledger_html,
+            # The moves on the left, what they did and the ledger beside them: the result of a
+            # click stays in view at 1366 px (the two columns stack on a narrower screen).
+            widgets.HBox([
+                widgets.VBox([step_title("shipped.step_events"), *groups],
+                             layout=widgets.Layout(flex="1 1 420px", min_width="0")),
+                widgets.VBox([self.message_html, step_title("shipped.step_ledger"),
+                              self.ledger_html, self.state_html],
+                             layout=widgets.Layout(flex="1 1 420px", min_width="0")),
+            ], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start",
+                                     grid_gap="0 16px")),
         ])
         self.widget.add_class("shipped")
 
