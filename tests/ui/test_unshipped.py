@@ -80,7 +80,7 @@ def test_staff_days_and_seed_come_from_the_widgets(days):
     run = days.run()
     assert run.settings.staff.every_hours == 8 and run.settings.staff.cases_per_look == 6
     assert (run.settings.days, run.settings.seed) == (2, 11)
-    assert "种子 11 · 2 天 · 每 8 小时看 6 单" in days.table_html.value
+    assert "第 11 批订单 · 2 天 · 每 8 小时看 6 单" in days.table_html.value
 
 
 def test_a_small_team_without_the_strategy_misses_deadlines(days):
