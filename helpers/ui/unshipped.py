@@ -113,7 +113,7 @@ class ShopDayApp(App):
                                      value=days, description=t("unshipped.days"), style=LABEL_STYLE,
                                      layout=widgets.Layout(width="200px"))
         self.seed = widgets.BoundedIntText(value=seed, min=0, max=9999, description=t("unshipped.seed"),
-                                           style=LABEL_STYLE)
+                                           style=LABEL_STYLE, layout=widgets.Layout(width="420px"))
         self.run_button = widgets.Button(description=t("unshipped.run"), button_style="primary",
                                          icon="play")
         self.run_both_button = widgets.Button(description=t("unshipped.run_both"), icon="columns",
