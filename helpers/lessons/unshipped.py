@@ -315,7 +315,7 @@ def _off_and_on(staff: Staff | None = None) -> tuple[DayRun, DayRun]:
             run_days(DaySettings(auto_on=True, staff=staff)))
 
 
-@check("02-1", "同一批订单开了「未发货仅退款」自动同意：这类申请全由小助手退款，商家点得更少，退款更快")
+@check("02-1", "同一批订单开了「未发货仅退款自动同意」：这类申请全由小助手退款，商家点得更少，退款更快")
 def _check_assistant_saves_work() -> Result:
     off, on = _off_and_on()
     if off.report.requests != on.report.requests or on.unshipped_auto != on.unshipped:
