@@ -139,7 +139,7 @@ def test_lesson_03_checkpoint_cells_hold():
     check = ShippedApp()
     check.supplier_picker.value = "S01"            # 选了另一个上家
     check.save_button.click()
-    assert check.desk is None                      # 保存被拒：什么都没开始
+    assert check.desk is None                      # 教练先提醒：还什么都没开始
     print(check.form_message)
 
     check.lookup_button.click()                    # 按商品查：P04 → S02
@@ -150,7 +150,7 @@ def test_lesson_03_checkpoint_cells_hold():
     assert check.sms.problems                      # 隐私检查发现了手机号
     assert "139****5678" in check.sms.preview      # 预览里已打码
     check.save_button.click()
-    assert check.desk is None                      # 带着个人信息不能保存
+    assert check.desk is None                      # 带着个人信息：教练先提醒，没保存
     print(check.form_message)
 
     check.note_box.value = ""                      # 删掉，再保存
