@@ -34,6 +34,7 @@ from helpers.lessons.shipped import (
     strategies_for,
     verdict_of,
 )
+from tests.budget import around_the_engine
 
 PHONE = "139" + "12345678"  # built at run time: no full number is stored in the repo
 MOBILE = re.compile(r"(?<![\d*])1[3-9]\d{9}(?![\d*])")
@@ -150,6 +151,7 @@ def test_the_suppliers_business_address_is_not_taken_for_personal_data(form):
     assert "三元里大道1688号B座3楼" in build_sms(packed).preview
 
 
+@around_the_engine()
 @given(number=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
        words=st.text(alphabet="请拒签谢谢包裹，。 ", max_size=12))
 def test_no_mobile_number_reaches_the_preview(number, words):
@@ -237,6 +239,7 @@ def test_refusing_the_refund_and_keeping_the_returned_goods_invites_a_dispute(fo
     assert verdicts(desk) == [Verdict.OWED] and not Verdict.OWED.ok
 
 
+@around_the_engine()
 @given(st.lists(st.sampled_from(LESSON_MOVES), max_size=8))
 def test_under_refund_after_refusal_money_never_leaves_while_the_goods_stay_out(moves):
     desk, case_id = start_with_form(form_for_supplier(find_supplier("P04").supplier))
