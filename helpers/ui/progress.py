@@ -83,6 +83,7 @@ class ProgressPanel(App):
     """The trainee's progress: a row per lesson, the capstone, and a quiz reset."""
 
     def __init__(self, store: ProgressStore | None = None) -> None:
+        self.given_store = store
         self.store = store or default_store()
         self.lessons = lessons()
         self.progress: Progress | None = None
@@ -114,7 +115,10 @@ class ProgressPanel(App):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the file again and redraw (a notice is shown once, when a file was set aside)."""
+        """Read the file again and redraw (a notice is shown once, when a file was set aside).
+        Without a store given, the trainee is looked up again: a name typed meanwhile counts."""
+        if self.given_store is None and self.store.trainee != default_store().trainee:
+            self.store = default_store()
         try:
             self.progress = self.store.load()
         except ProgressError as error:
