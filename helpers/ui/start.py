@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from ..course import trainee
 from ..course.progress import ProgressError, current_trainee, typed_name
-from ..engine.codes import AfterSaleType
+from ..engine.codes import AfterSaleType, MerchantAction
 from ..engine.policy import load_policy
 from ..strings import t
 from .base import App, div
@@ -111,16 +111,21 @@ class DeadlinesTable(App):
 
 
 class FirstCase(App):
-    """Lesson 00's first case: the explorer's order, status, buttons and message on one screen;
-    the diagram and the event log folded away below (one click opens them)."""
+    """Lesson 00's first case on one screen: the order, its status, the merchant's buttons and
+    the message; the other actors' buttons, the diagram and the event log folded away below (one
+    click opens them). The buttons are the explorer's own, so they turn blue and grey with it."""
 
     def __init__(self) -> None:
         self.explorer = ExplorerApp(AfterSaleType.UNSHIPPED_REFUND, strategies=[])
         e = self.explorer
-        more = widgets.Accordion(children=[widgets.VBox([e.diagram_html, e.log_html])],
-                                 titles=(t("start.more"),), selected_index=None)
-        self.widget = widgets.VBox([style_widget(), e.order_html, e.state_html, e.next_html,
-                                    e.button_box, e.message_html, more])
+        merchant = [b for move, b in e.buttons.items() if isinstance(move, MerchantAction)]
+        others = [b for move, b in e.buttons.items() if not isinstance(move, MerchantAction)]
+        row = widgets.Layout(flex_flow="row wrap")
+        more = widgets.Accordion(
+            children=[widgets.VBox([widgets.HBox(others, layout=row), e.diagram_html, e.log_html])],
+            titles=(t("start.more"),), selected_index=None)
+        self.widget = widgets.VBox([style_widget(), e.order_html, e.state_html,
+                                    widgets.HBox(merchant, layout=row), e.message_html, more])
         self.widget.add_class("explorer")
         self.widget.add_class("first-case")
 

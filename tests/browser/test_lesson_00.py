@@ -45,3 +45,47 @@ LESSON = Lesson("00_start_here", (
 
 def test_lesson_00_in_browser(lab: Lab) -> None:
     run_lesson(lab, LESSON)
+
+
+LAPTOP = {"width": 1366, "height": 650}  # what Chrome leaves of a 1366×768 office laptop
+_TOP_OF_NOTEBOOK = """() => document.querySelector(
+  '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer').getBoundingClientRect().top"""
+_OVERFLOW = """() => { const o = document.querySelector(
+  '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer'); return o.scrollWidth - o.clientWidth; }"""
+
+
+def _run_as_a_trainee(lab: Lab, source_part: str) -> None:
+    """Click the folded cell whose line contains `source_part` and press Shift+Enter, as lesson 00
+    teaches; Lab then moves on to the next cell and scrolls."""
+    index = lab._js(f"""const cells = panel.content.model.cells;
+      for (let i = 0; i < cells.length; i++)
+        if (cells.get(i).sharedModel.getSource().includes({source_part!r})) return i;
+      return -1;""")
+    cell = lab.locator(".jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputPrompt").first.click()
+    lab.page.keyboard.press("Shift+Enter")
+
+
+def test_lesson_00_shows_each_widget_it_asks_for_on_a_laptop_screen(browser, lab_server) -> None:
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    try:
+        lab = Lab(context.new_page(), lab_server)
+        lab.open("00_start_here.ipynb")
+        for source, widget, first_control in (("NameApp", ".trainee-name", ".trainee-name-use"),
+                                              ("FirstCase", ".first-case", ".first-case .explorer-state")):
+            _run_as_a_trainee(lab, source)
+            lab.wait_for(first_control)
+            lab.wait_kernel_idle()
+            lab.settle()
+            top = lab.page.evaluate(_TOP_OF_NOTEBOOK)
+            box = lab.locator(widget).first.bounding_box()
+            control = lab.locator(first_control).first.bounding_box()
+            assert box["y"] >= top and control["y"] + control["height"] <= LAPTOP["height"], (
+                f"{widget}: Lab scrolled it out of view ({box}, notebook top {top})")
+            assert lab.page.evaluate(_OVERFLOW) <= 0, "the lesson scrolls sideways at 1366 px"
+        lab.screenshot("00_start_here-1366x650", focus=".first-case")
+        lab.assert_no_errors()
+    finally:
+        context.close()
+        lab_server.shutdown_kernels()
