@@ -12,11 +12,12 @@ capstone line `progress-capstone`, messages `progress-message`; the reset button
 
 from __future__ import annotations
 
+import os
 from html import escape
 
 import ipywidgets as widgets
 
-from ..course.progress import Progress, ProgressError, ProgressStore
+from ..course.progress import ENV_TRAINEE, Progress, ProgressError, ProgressStore, typed_name
 from ..course.progress import store as default_store
 from ..course.workspace import lessons
 from ..strings import t
@@ -151,7 +152,10 @@ class ProgressPanel(App):
 
     def _draw(self) -> None:
         progress = self.progress
-        self.header_html.value = div("progress-muted", t("progress.trainee", trainee=progress.trainee)) \
+        unnamed = (self.given_store is None and not os.environ.get(ENV_TRAINEE, "").strip()
+                   and not typed_name())
+        self.header_html.value = div("progress-muted", t("progress.trainee_unnamed" if unnamed else
+                                                         "progress.trainee", trainee=progress.trainee)) \
             + div("progress-muted", t("progress.file", file=self.store.path))
         head = "".join(f"<th>{escape(t(k))}</th>" for k in (
             "progress.col_lesson", "progress.col_done", "progress.col_quiz"))

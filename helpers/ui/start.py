@@ -63,7 +63,6 @@ class NameApp(App):
         self.message_html.add_class("trainee-name-message")
         self.use_button.on_click(lambda _button: self.use())
         self.same_button.on_click(lambda _button: self.use(same_person=True))
-        self.box.on_submit(lambda _box: self.use())
         if trainee.set_by_trainer():
             self.box.disabled = self.use_button.disabled = True
         self.widget = widgets.VBox([

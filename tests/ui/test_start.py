@@ -56,3 +56,15 @@ def test_the_first_case_is_the_lessons_click(folder):
     app.button("同意售前退申请").click()
     assert app.explorer.case.status is Status.SUCCESS
     assert app.explorer.diagram_html not in app.widget.children  # folded away below the buttons
+
+
+def test_the_progress_panel_asks_for_a_name_until_one_is_typed(folder):
+    from helpers.ui.progress import ProgressPanel
+
+    assert "还没写名字" in ProgressPanel().header_html.value
+    NameApp().use_button.click()  # an empty box: nothing saved
+    app = NameApp()
+    app.box.value = "林小雨"
+    app.use()
+    header = ProgressPanel().header_html.value
+    assert "学员：林小雨" in header and "还没写名字" not in header
