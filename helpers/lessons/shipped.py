@@ -22,13 +22,23 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..engine.addresses import address_problems
-from ..engine.codes import AfterSaleType, BuyerAction, MerchantAction, ParcelState, Stage, Status
+from ..engine.codes import (
+    AfterSaleType,
+    AutoAuditKind,
+    BuyerAction,
+    MerchantAction,
+    ParcelState,
+    Stage,
+    Status,
+)
 from ..engine.machine import ActionNotAllowed, Desk, Move
 from ..engine.model import Address, Order, Product, Supplier, load_products, load_suppliers
 from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.privacy import Finding, find_personal_data, mask_text
 from ..engine.scenarios import start_case, step
 from ..strings import t
+from .checkpoints import Verdict as Result
+from .checkpoints import check
 
 # The lesson's order: a cardigan (P04) that the Guangzhou supplier S02 ships; buyer data masked.
 LESSON_ORDER = Order(id="DD20260302017", product_id="P04", supplier_id="S02", paid_fen=12900,
@@ -304,3 +314,97 @@ def ledger(desk: Desk) -> list[LedgerRow]:
         rows.append(LedgerRow(order_id, state.order.paid_fen, state.refunded_fen, goods,
                               verdict_of(state.refunded_fen, goods, open_case)))
     return rows
+
+
+# ---- checkpoints of lesson 03: each saves its own form and plays its own parcel ----------
+
+def _right_form(**settings: object) -> AssistantForm:
+    return form_for_supplier(find_supplier(LESSON_ORDER.product_id).supplier, **settings)
+
+
+def _play(desk: Desk, case_id: str, *moves: Move, address: Address | None = None) -> None:
+    for move in moves:
+        step(desk, case_id, move, address=address)
+
+
+@check("03-1", "退货地址必须是发这件商品的上家的：按商品查上家，填成别家的地址存不了")
+def _check_right_upstream() -> Result:
+    right = find_supplier(LESSON_ORDER.product_id).supplier
+    other = next(s for s in load_suppliers().values() if s.id != right.id)
+    if not form_problems(form_for_supplier(other)):
+        return Result(False, t("shipped.check_wrong_saved", supplier=other.name))
+    return Result(not form_problems(_right_form()), t("shipped.check_right_refused"))
+
+
+@check("03-2", "短信里不放买家的个人信息：完整手机号会被发现、预览里打码，表单存不了")
+def _check_sms_privacy() -> Result:
+    typed = _right_form(note="急事请打 " + "139" + "12345678")  # built here: no full number on disk
+    sms = build_sms(typed)
+    if not sms.findings or "139****5678" not in sms.preview or not form_problems(typed):
+        return Result(False, t("shipped.check_phone_missed"))
+    return Result(not form_problems(_right_form()), t("shipped.check_right_refused"))
+
+
+@check("03-3", "开了「拒签后退款」：小助手先同意、不先退钱；买家拒签、包裹退回，钱才退——钱货两清")
+def _check_refusal_settles() -> Result:
+    desk, case_id = start_with_form(_right_form())
+    case = desk.cases[case_id]
+    assistant = AutoAuditKind.ASSISTANT_AUTO_REFUSAL_REFUND
+    if not case.refusal_agreed or case.refunded_fen or case.auto is not assistant:
+        return Result(False, t("shipped.check_assistant_idle"))
+    try:
+        step(desk, case_id, MerchantAction.AGREE_REFUND)  # the goods are not back yet
+    except ActionNotAllowed:
+        pass
+    if desk.cases[case_id].refunded_fen:
+        return Result(False, t("shipped.check_paid_early"))
+    _play(desk, case_id, ParcelState.REFUSED_BY_BUYER, ParcelState.RETURNING, ParcelState.SIGNED_BY_MERCHANT)
+    row = ledger(desk)[0]
+    return Result(row.verdict is Verdict.SETTLED and row.goods is GoodsPlace.BACK,
+                  t("shipped.check_verdict", verdict=row.verdict.label))
+
+
+@check("03-4", "买家还是签收了：课程里转成退货退款（课程规则，以后台为准），货寄回上家再退款；"
+                "立即同意的那单已钱货两失")
+def _check_buyer_signs() -> Result:
+    form = _right_form()
+    desk, case_id = start_with_form(form)
+    at_once, at_once_id = start_refund_at_once()
+    step(desk, case_id, ParcelState.SIGNED_BY_BUYER)
+    mirror(at_once, at_once_id, ParcelState.SIGNED_BY_BUYER)
+    case = desk.cases[case_id]
+    if case.type is not AfterSaleType.RETURN_REFUND or case.refunded_fen:
+        return Result(False, t("shipped.check_not_converted"))
+    if ledger(at_once)[0].verdict is not Verdict.LOSS:
+        return Result(False, t("shipped.check_verdict", verdict=ledger(at_once)[0].verdict.label))
+    _play(desk, case_id, MerchantAction.AGREE_RETURN, BuyerAction.SHIP_BACK,
+          MerchantAction.CONFIRM_RETURN_RECEIVED, address=form.address)
+    row = ledger(desk)[0]
+    return Result(desk.cases[case_id].return_address == form.address and row.verdict is Verdict.SETTLED,
+                  t("shipped.check_verdict", verdict=row.verdict.label))
+
+
+@check("03-5", "另一条路是快递拦截：包裹退回时，「快递拦截成功自动退款」的小助手退款，钱和货一起往回走")
+def _check_intercept() -> Result:
+    desk, case_id = start_with_form(_right_form(refund_after_refusal=False))
+    _play(desk, case_id, MerchantAction.INTERCEPT_PARCEL, ParcelState.RETURNING)
+    row = ledger(desk)[0]
+    return Result(desk.cases[case_id].auto is AutoAuditKind.INTERCEPT_SUCCESS_REFUND
+                  and row.verdict is Verdict.SETTLING, t("shipped.check_verdict", verdict=row.verdict.label))
+
+
+@check("03-6", "拒绝仅退款反而惹来纠纷：买家照样拒签，货回到上家，钱却没退")
+def _check_refusing_owes() -> Result:
+    desk, case_id = start_with_form(_right_form(refund_after_refusal=False))
+    _play(desk, case_id, MerchantAction.REFUSE_REFUND, ParcelState.REFUSED_BY_BUYER,
+          ParcelState.RETURNING, ParcelState.SIGNED_BY_MERCHANT)
+    row = ledger(desk)[0]
+    return Result(row.verdict is Verdict.OWED, t("shipped.check_verdict", verdict=row.verdict.label))
+
+
+def show_deadline(policy: Policy | None = None) -> None:
+    """Print the merchant's deadline for a new request and what passing it does (example values)."""
+    deadline = (policy or load_policy()).deadline_for(Status.AWAIT_MERCHANT)
+    if deadline is not None:
+        print(t("shipped.deadline_line", label=deadline.label, hours=f"{deadline.hours:g}",
+                on_timeout=deadline.on_timeout))

@@ -45,7 +45,7 @@ from ..lessons.shipped import (
     start_with_form,
 )
 from ..strings import t
-from .base import CaseApp, div
+from .base import CaseApp, div, done_line
 from .style import style_widget
 
 # Only what this app adds to the shared style; JupyterLab variables keep the dark theme readable.
@@ -165,12 +165,16 @@ class ShippedApp(CaseApp):
             self.sms_html,
             widgets.HBox([self.save_button, self.restart_button]),
             self.form_message_html,
-            step_title("shipped.step_events"),
-            *groups,
-            self.message_html,
-            self.state_html,
-            step_title("shipped.step_ledger"),
-            self.ledger_html,
+            # The moves on the left, what they did and the ledger beside them: the result of a
+            # click stays in view at 1366 px (the two columns stack on a narrower screen).
+            widgets.HBox([
+                widgets.VBox([step_title("shipped.step_events"), *groups],
+                             layout=widgets.Layout(flex="1 1 420px", min_width="0")),
+                widgets.VBox([self.message_html, step_title("shipped.step_ledger"),
+                              self.ledger_html, self.state_html],
+                             layout=widgets.Layout(flex="1 1 420px", min_width="0")),
+            ], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start",
+                                     grid_gap="0 16px")),
         ])
         self.widget.add_class("shipped")
 
@@ -292,8 +296,8 @@ class ShippedApp(CaseApp):
             self.message = " ".join([t("shipped.refused", message=error), t("shipped.unchanged")])
         else:
             after = self.case
-            parts = [t("shipped.done", move=move.label, before=before.status.label,
-                       after=after.status.label), *self._assistant_notes(recorded[1:])]
+            parts = [done_line("shipped", move, before.status, after.status),
+                     *self._assistant_notes(recorded[1:])]
             if after.type is not before.type:
                 parts.append(t("shipped.converted", type=after.type.label))
             if after.refunded_fen > before.refunded_fen:

@@ -185,3 +185,13 @@ def test_no_full_phone_number_is_ever_shown(saved):
     shown = _shown(saved)
     assert "139****0217" in shown
     assert not MOBILE.search(shown)
+
+
+def test_a_move_that_keeps_the_status_says_so_instead_of_a_non_transition():
+    app = ShippedApp()
+    app.lookup_button.click()
+    app.save_button.click()
+    app.button("买家已拒签").click()
+    app.button("快递退回中").click()
+    assert "售后成功 → 售后成功" not in app.message
+    assert "售后单仍是「售后成功」" in app.message
