@@ -101,7 +101,9 @@ class ProgressPanel(App):
             options=[(t("progress.reset_pick"), "")]
             + [(lesson.title, lesson.stem) for lesson in self.lessons],
             value="", layout=widgets.Layout(width="auto"))
-        self.reset_button = widgets.Button(description=t("progress.reset_quiz"), icon="undo")
+        # As wide as its words: a fixed-width button cut 「重置这一课的小…」 off.
+        self.reset_button = widgets.Button(description=t("progress.reset_quiz"), icon="undo",
+                                           layout=widgets.Layout(width="auto"))
         self.reset_button.add_class("progress-reset")
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.reset_button.on_click(lambda _button: self.reset())
