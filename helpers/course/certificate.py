@@ -12,6 +12,7 @@ message, and a long one wraps, so the page stays one A4 page.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
@@ -19,10 +20,11 @@ from html import escape
 from pathlib import Path
 
 from ..engine.model import SHANGHAI
+from ..engine.policy import load_policy
 from ..errors import os_reason
 from ..lessons.capstone import Report
 from ..strings import t
-from .progress import default_folder, file_stem
+from .progress import default_folder, file_stem, normalise_name
 
 MAX_NAME_CHARS = 40
 # Embeddings, overrides, isolates and marks: invisible, and able to reorder what follows.
@@ -46,7 +48,12 @@ h1 { font-size: 44px; letter-spacing: 0.5em; margin: 12px 0 28px; }
 table { margin: 16px auto; border-collapse: collapse; min-width: 420px; font-size: 16px; }
 th, td { border-bottom: 1px solid #d8c9a3; padding: 6px 18px; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.date { margin-top: 28px; font-size: 18px; }
+.shop { font-size: 22px; font-weight: bold; margin-top: 6px; }
+.signatures { display: flex; justify-content: space-between; gap: 32px; margin-top: 36px;
+              font-size: 16px; text-align: left; }
+.signatures .line { display: inline-block; min-width: 180px; border-bottom: 1px solid #222;
+                    height: 1.4em; vertical-align: bottom; }
+.number { font-variant-numeric: tabular-nums; }
 .footer { margin-top: 20px; font-size: 12px; color: #666; }
 .hint { font-size: 12px; color: #666; margin: 8px; }
 @media print {
@@ -58,7 +65,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
   .body { line-height: 1.7; margin: 12px auto; }
   table { margin: 8px auto; font-size: 14px; }
   th, td { padding: 3px 14px; }
-  .date { margin-top: 12px; }
+  .signatures { margin-top: 18px; }
   .footer { margin-top: 8px; }
   .hint { display: none; }
 }
@@ -81,8 +88,19 @@ def certificate_name(name: str) -> str:
     return name
 
 
-def certificate_html(name: str, report: Report, day: date) -> str:
-    """The certificate as one HTML document (nothing external)."""
+def certificate_number(name: str, report: Report, day: date) -> str:
+    """The certificate's number, e.g. 「20261201-7F3A2C」: the day and a digest of the trainee, the
+    shift, the score and the day, so the trainer's class summary can find whose it is (it is kept
+    in the trainee's progress file) and the same certificate written twice keeps its number."""
+    key = "|".join((normalise_name(certificate_name(name)), report.shift, str(report.score), day.isoformat()))
+    return f"{day:%Y%m%d}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:6].upper()}"
+
+
+def certificate_html(name: str, report: Report, day: date, number: str = "", shop: str | None = None) -> str:
+    """The certificate as one HTML document (nothing external). `shop` defaults to the shop's
+    name in the rules file; `number` to `certificate_number`."""
+    number = number or certificate_number(name, report, day)
+    shop = load_policy().shop if shop is None else shop
     name = certificate_name(name)
     if not report.passed:
         raise ValueError(t("certificate.not_passed", percent=report.percent, pass_score=report.pass_score))
@@ -106,6 +124,7 @@ def certificate_html(name: str, report: Report, day: date) -> str:
 <p class="hint">{escape(t("certificate.print_hint"))}</p>
 <main class="certificate">
 <div class="course">{escape(t("certificate.course"))}</div>
+{f'<div class="shop">{escape(shop)}</div>' if shop else ""}
 <h1>{escape(t("certificate.title"))}</h1>
 <p class="body">{body}</p>
 <table>
@@ -113,7 +132,10 @@ def certificate_html(name: str, report: Report, day: date) -> str:
 <th>{escape(t("certificate.col_percent"))}</th></tr></thead>
 <tbody>{rows}</tbody>
 </table>
-<div class="date">{escape(_date_text(day))}</div>
+<div class="signatures">
+<div>{escape(t("certificate.signature"))}<span class="line"></span></div>
+<div>{escape(t("certificate.number"))}<span class="number">{escape(number)}</span></div>
+</div>
 <div class="footer">{escape(t("certificate.footer"))}</div>
 </main>
 </body>
@@ -127,10 +149,10 @@ def certificate_folder() -> Path:
 
 
 def write_certificate(name: str, report: Report, folder: Path | str | None = None,
-                      day: date | None = None) -> Path:
+                      day: date | None = None, number: str = "", shop: str | None = None) -> Path:
     """Write the certificate and return its path (ValueError when not passed or no name)."""
     day = day or datetime.now(SHANGHAI).date()
-    html = certificate_html(name, report, day)
+    html = certificate_html(name, report, day, number, shop)
     name = certificate_name(name)
     folder = Path(folder) if folder is not None else certificate_folder()
     path = folder / f"certificate-{file_stem(name)}-{day:%Y%m%d}.html"

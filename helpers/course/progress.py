@@ -92,6 +92,7 @@ class Progress:
     capstone: CapstoneResult | None = None
     updated: str = ""
     notices: tuple[str, ...] = ()  # e.g. the file was unreadable and set aside: tell the trainee
+    certificates: tuple[str, ...] = ()  # numbers of the certificates written, oldest first
 
 
 # ---- where ------------------------------------------------------------------------------
@@ -111,6 +112,26 @@ def default_folder(platform: str | None = None, env: Mapping[str, str] | None = 
     else:
         base = Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else home / ".local" / "share"
     return base / APP_FOLDER
+
+
+NAME_FILE = "trainee.txt"  # the name typed in lesson 00 (「你叫什么名字？」), beside the progress files
+
+
+def typed_name(folder: Path | None = None) -> str:
+    """The name the trainee typed in lesson 00, or "" (none yet, or unreadable)."""
+    try:
+        text = ((folder or default_folder()) / NAME_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return " ".join(text.split())
+
+
+def current_trainee() -> str:
+    """Who is learning: `$DOUDIAN_COURSE_TRAINEE` when set, else the name typed in lesson 00,
+    else `default_trainee()`."""
+    if os.environ.get(ENV_TRAINEE, "").strip():
+        return default_trainee()
+    return typed_name() or default_trainee()
 
 
 def default_trainee() -> str:
@@ -226,7 +247,8 @@ def to_progress(raw: dict, notices: tuple[str, ...] = ()) -> Progress:
             at=str(c.get("at", "")), best_percent=int(c.get("best_percent", c["percent"])))
     return Progress(trainee=raw["trainee"], lessons_done=MappingProxyType(dict(raw["lessons_done"])),
                     quizzes=MappingProxyType(quizzes), capstone=capstone,
-                    updated=str(raw.get("updated", "")), notices=notices)
+                    updated=str(raw.get("updated", "")), notices=notices,
+                    certificates=tuple(str(n) for n in raw.get("certificates", ()) if isinstance(n, str)))
 
 
 def parse_file(path: Path) -> dict:
@@ -316,7 +338,7 @@ class ProgressStore:
 
     def __init__(self, trainee: str | None = None, folder: Path | str | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
-        self.trainee = trainee or default_trainee()
+        self.trainee = trainee or current_trainee()
         self.folder = Path(folder) if folder is not None else default_folder()
         self.path = self.folder / f"{file_stem(self.trainee)}.json"
         # Files named by the course's earlier rule ("_" for every other character) are found too.
@@ -439,6 +461,13 @@ class ProgressStore:
                 "by_lesson": {k: [int(v[0]), int(v[1])] for k, v in by_lesson.items()},
                 "at": self._now(), "best_percent": max(percent, int(old.get("best_percent", 0))),
             }
+        return to_progress(raw, tuple(self.notices))
+
+    def record_certificate(self, number: str) -> Progress:
+        """Keep the number of a certificate written for this trainee (once)."""
+        with self._change() as raw:
+            numbers = [n for n in raw.get("certificates", []) if isinstance(n, str)]
+            raw["certificates"] = numbers if number in numbers else [*numbers, number]
         return to_progress(raw, tuple(self.notices))
 
 

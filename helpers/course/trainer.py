@@ -88,10 +88,17 @@ def summary_rows(data: ClassData) -> list[dict[str, object]]:
             else t("trainer.not_taken"),
             t("trainer.col_passed"): (t("trainer.passed_yes") if capstone.passed else t("trainer.passed_no"))
             if capstone else t("trainer.not_taken"),
+            t("trainer.col_certificate"): "、".join(progress.certificates) or t("trainer.not_taken"),
             t("trainer.col_updated"): progress.updated[:16].replace("T", " "),
             t("trainer.col_file"): file,
         })
     return rows
+
+
+def find_certificate(data: ClassData, number: str) -> tuple[str, Progress] | None:
+    """(file, record) of the trainee whose certificate has `number`, e.g. 「20261201-7F3A2C」."""
+    wanted = number.strip().upper()
+    return next(((file, p) for file, p in data.records if wanted in p.certificates), None)
 
 
 def summary_frame(data: ClassData) -> pandas.DataFrame:

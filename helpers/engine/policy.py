@@ -88,6 +88,7 @@ class Policy:
     sms_notices_per_case: int
     notice: str = ""
     source_file: str = ""
+    shop: str = ""  # the shop's name, as the certificate prints it ([meta] shop)
 
     def is_on(self, strategy: Strategy) -> bool:
         return self.strategies[strategy].enabled
@@ -284,6 +285,8 @@ def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
     meta = raw.get("meta", {})
     notice = read.value(meta, "notice", str, "meta", t("datafile.valid_text", name="notice")) \
         if isinstance(meta, dict) and "notice" in meta else ""
+    shop = read.value(meta, "shop", str, "meta", t("datafile.valid_text", name="shop")).strip() \
+        if isinstance(meta, dict) and "shop" in meta else ""
     return Policy(
         strategies=MappingProxyType(strategies),
         deadlines=MappingProxyType(deadlines),
@@ -291,6 +294,7 @@ def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
         sms_notices_per_case=numbers["sms_notices_per_case"],
         notice=notice,
         source_file=source_file,
+        shop=shop,
     )
 
 

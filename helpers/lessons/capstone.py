@@ -51,6 +51,8 @@ from ..engine.scenarios import fork, parse_move, play, policy_with, start_case, 
 from ..engine.simulate import needs_person, refunded_goods_leaving, staff_decision
 from ..paths import data_path
 from ..strings import t
+from .checkpoints import Verdict as Checked
+from .checkpoints import check
 
 DEFAULT_SCRIPT = "shift_01"
 KINDS: dict[str, tuple[str, ...]] = {
@@ -853,3 +855,58 @@ def play_perfect(shift: Shift) -> Report:
     while not shift.finished:
         shift.decide(shift.key())
     return shift.report()
+
+
+# ---- lesson 07's checkpoints: a fresh shift each, one mistake made on purpose ----------------
+
+def _shift_with_one_mistake(request_id: str, kind: str, label: str | None = None) -> Report:
+    """Play the whole shift with the engine's key, except one ask of `request_id`: the option
+    labelled `label`, or else the first wrong option."""
+    shift = Shift()
+    while not shift.finished:
+        situation, answers = shift.current, shift.key()
+        if situation.spec.id == request_id:
+            ask = next(a for a in situation.asks if a.kind == kind)
+            wrong = [o for o in ask.options if o.id != ask.right and (label is None or o.label == label)]
+            answers[kind] = wrong[0].id
+        shift.decide(answers)
+    return shift.report()
+
+
+def _only_that_step_lost(report: Report, request_id: str, kind: str) -> Checked | None:
+    if [(v.request_id, v.ask) for v in report.lost] != [(request_id, kind)]:
+        return Checked(False, "只该丢做错的这一步的分")
+    if report.score != report.total - report.lost[0].points:
+        return Checked(False, "其他各单都做对了，分数应该只少这一步的")
+    if not report.lost[0].reason:
+        return Checked(False, "丢分的地方应该写明原因")
+    return None
+
+
+@check("07-1", "包裹刚交给快递就直接同意退款：钱货两失，只丢这一步的分，并写明原因")
+def race_refund_costs_the_step() -> Checked:
+    report = _shift_with_one_mistake("unshipped-race", "move", "同意售前退申请")
+    wrong = _only_that_step_lost(report, "unshipped-race", "move")
+    if wrong:
+        return wrong
+    if "钱货两失" not in report.lost[0].reason:
+        return Checked(False, "原因里应该说出「钱货两失」")
+    return Checked(True)
+
+
+@check("07-2", "退货地址选了别的上家的：这一问丢分，原因里写明错在哪")
+def wrong_upstream_costs_the_step() -> Checked:
+    report = _shift_with_one_mistake("return-tshirt", "address")
+    return _only_that_step_lost(report, "return-tshirt", "address") or Checked(True)
+
+
+@check("07-3", "发给上家的消息带着买家的信息：这一问丢分")
+def buyer_data_to_upstream_costs_the_step() -> Checked:
+    report = _shift_with_one_mistake("privacy-supplier-return", "message")
+    return _only_that_step_lost(report, "privacy-supplier-return", "message") or Checked(True)
+
+
+@check("07-4", "回复评价选了不合格的那条：这一问丢分")
+def bad_reply_costs_the_step() -> Checked:
+    report = _shift_with_one_mistake("review-thermos", "reply")
+    return _only_that_step_lost(report, "review-thermos", "reply") or Checked(True)

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from ..engine.addresses import address_problems
 from ..engine.codes import (
     Actor,
     AfterSaleType,
@@ -43,13 +44,15 @@ from ..engine.machine import (
     actor_of,
 )
 from ..engine.model import Address, Product, Supplier, load_products, load_suppliers, shanghai
-from ..engine.policy import Deadline, Policy, load_policy
+from ..engine.policy import Deadline, Policy, Strategy, load_policy
 from ..engine.privacy import Finding, find_personal_data, mask_name, mask_phone, mask_street, mask_text
 from ..engine.scenarios import STEP, fork, start_case, step
 from ..engine.simulate import day_report, needs_person, staff_decision
 from ..strings import t
+from .checkpoints import Verdict, check
 from .coach import before
-from .decide import order_for
+from .decide import BuyerAsk, decide, order_for
+from .decide import Situation as DecideSituation
 
 # ---- 1. the queue sorted by deadline ----------------------------------------------------
 
@@ -391,3 +394,145 @@ def delete_personal_data(text: str) -> str:
             continue
         kept.append(clause)
     return "".join(kept)
+
+
+# ---- the lesson's checkpoints (each on fresh state: any number of times, in any order) ---------
+
+@check("06-1", "待处理的单按逾期时间从近到远排，最急的在最上面；队列里只有等商家处理的单")
+def queue_nearest_first() -> Verdict:
+    waiting = QueueDrill().queue()
+    if not waiting:
+        return Verdict(False, "队列里应该有等你处理的单")
+    if [c.deadline for c in waiting] != sorted(c.deadline for c in waiting):
+        return Verdict(False, "队列应该按逾期时间从近到远排")
+    if any(c.status not in (Status.AWAIT_MERCHANT, Status.AWAIT_SECOND_REVIEW) for c in waiting):
+        return Verdict(False, "已经不等商家处理的单，不该留在队列里")
+    return Verdict(True)
+
+
+@check("06-2", "最急的单过了时限没人处理：平台替买家同意并退款，记一次商家超时（课程规则，以后台为准）")
+def timeout_refunds() -> Verdict:
+    drill = QueueDrill()
+    first = drill.queue()[0]
+    expired = drill.advance(drill.left(first).total_seconds() / 3600 + 0.5)
+    if first.id not in [e.case_id for e in expired]:
+        return Verdict(False, "时钟走过时限以后，最急的那单应该到点了")
+    late = drill.desk.cases[first.id]
+    if late.is_open or not late.missed_deadline or late.refunded_fen <= 0:
+        return Verdict(False, "到点的单应该已经退款结束，并记为商家超时")
+    if first.id in [c.id for c in drill.queue()]:
+        return Verdict(False, "到点结束的单不该还留在队列里")
+    return Verdict(True)
+
+
+@check("06-3", "跳过最急的单去做后面的：这单能处理，但会提醒你先做更急的")
+def skipping_the_most_urgent_is_flagged() -> Verdict:
+    drill = QueueDrill()
+    most_urgent, later = drill.queue()[:2]
+    handled = drill.handle(later.id)
+    if later.id in [c.id for c in drill.queue()]:
+        return Verdict(False, "处理过的单应该离开队列")
+    if handled.more_urgent != most_urgent.id:
+        return Verdict(False, f"应该提醒你 {most_urgent.id} 更急")
+    return Verdict(True)
+
+
+def _address_case(key: str) -> AddressCase:
+    return next(case for case in address_cases() if case.key == key)
+
+
+@check("06-4", "同事的「常用地址」是别的上家的：后台照样同意，买家会把货寄错地方，撤不回")
+def other_upstream_goes_through() -> Verdict:
+    case = _address_case("shop_default")
+    agreement = agree_return(case, case.draft)
+    if not agreement.ok or agreement.status is not Status.AWAIT_BUYER_RETURN:
+        return Verdict(False, "后台不知道货是哪个上家发的：这次同意应该照样成功")
+    if agreement.right:
+        return Verdict(False, "这个地址不是发这件商品的上家的，应该算错")
+    return Verdict(True)
+
+
+@check("06-5", "填发这件商品的上家的地址：检查没有问题，同意以后等买家把货寄回上家")
+def right_upstream_agrees() -> Verdict:
+    case = _address_case("shop_default")
+    if address_problems(case.expected.address, case.expected):
+        return Verdict(False, "上家地址簿里的地址，检查应该没有问题")
+    agreement = agree_return(case, case.expected.address)
+    if not (agreement.ok and agreement.right and agreement.status is Status.AWAIT_BUYER_RETURN):
+        return Verdict(False, "用对的上家地址同意，售后单应该变成「待买家退货」")
+    return Verdict(True)
+
+
+@check("06-6", "地址缺了省份、电话少了区号，检查都会指出来")
+def incomplete_address_is_named() -> Verdict:
+    no_province, bad_phone = _address_case("no_province"), _address_case("bad_phone")
+    if not any("省份" in p for p in address_problems(no_province.draft, no_province.expected)):
+        return Verdict(False, "漏了省份的地址，检查应该指出「省份」")
+    if not any("电话" in p for p in address_problems(bad_phone.draft, bad_phone.expected)):
+        return Verdict(False, "座机没写区号，检查应该指出「电话」")
+    return Verdict(True)
+
+
+@check("06-7", "同事写好的消息带着买家的姓名、电话和地址：检查不通过，不能原样发给上家")
+def raw_message_is_stopped() -> Verdict:
+    message = privacy_messages()[0]
+    result = privacy_check(message, message.text)
+    if result.clean:
+        return Verdict(False, "带着买家信息的消息，检查不该通过")
+    if sorted(f.kind for f in result.findings) != ["address", "name", "phone"]:
+        return Verdict(False, "检查应该找出姓名、电话和地址三样")
+    return Verdict(True)
+
+
+@check("06-8", "删掉买家的个人信息以后检查通过；上家只看到订单号、商品和快递单号")
+def deleted_message_passes() -> Verdict:
+    message = privacy_messages()[0]
+    text = delete_personal_data(message.text)
+    if not privacy_check(message, text).clean:
+        return Verdict(False, "删掉个人信息以后，检查应该通过")
+    if any(piece not in text for piece in message.must_keep):
+        return Verdict(False, "订单号和快递单号是上家要用的，不该被删掉")
+    return Verdict(True)
+
+
+@check("06-9", "上家要用的订单号不能删：删掉了，检查一样不通过")
+def order_number_must_stay() -> Verdict:
+    message = privacy_messages()[1]
+    order_id = message.must_keep[0]
+    text = delete_personal_data(message.text).replace(order_id, "（单号略）")
+    result = privacy_check(message, text)
+    if result.clean or result.missing != (order_id,):
+        return Verdict(False, "删掉了订单号，检查应该指出少了它")
+    return Verdict(True)
+
+
+@check("06-10", "已发货、买家只要退钱、开着「拒签后退款」：小助手接手，买家拒收以后才退款")
+def refusal_strategy_path() -> Verdict:
+    decision = decide(DecideSituation(Stage.SHIPPED, BuyerAsk.REFUND,
+                                frozenset({Strategy.REFUND_AFTER_REFUSAL})))
+    if decision.type is not AfterSaleType.SHIPPED_REFUND:
+        return Verdict(False, "已发货、只要退钱，应该是「已发货仅退款」")
+    if decision.assistant is None or decision.assistant.move is not MerchantAction.AGREE_REFUND_AFTER_REFUSAL:
+        return Verdict(False, "开着「拒签后退款」时，应该由小助手同意拒签后退款")
+    if decision.final is None or decision.final.status is not Status.SUCCESS:
+        return Verdict(False, "走完以后这单应该售后成功")
+    return Verdict(True)
+
+
+@check("06-11", "已收货要退货：第一步由你来同意，退货地址填发这件商品的上家的")
+def received_return_path() -> Verdict:
+    decision = decide(DecideSituation(Stage.RECEIVED, BuyerAsk.RETURN))
+    first = decision.steps[0] if decision.steps else None
+    if first is None or first.move is not MerchantAction.AGREE_RETURN or not first.yours:
+        return Verdict(False, "第一步应该是你来点「同意退货申请」")
+    if decision.final is None or decision.final.return_address != decision.supplier.address:
+        return Verdict(False, "退货地址应该是这件商品的上家的")
+    return Verdict(True)
+
+
+@check("06-12", "这单要是没人处理：时限（示例值）一到，平台替买家退款，记为商家超时（课程规则）")
+def nobody_answers() -> Verdict:
+    late = decide(DecideSituation(Stage.RECEIVED, BuyerAsk.RETURN)).late
+    if late is None or not late.missed or late.status is not Status.SUCCESS or late.refunded_fen <= 0:
+        return Verdict(False, "时限一到，这单应该退款结束，并记为商家超时")
+    return Verdict(True)

@@ -25,6 +25,7 @@ from ..engine.privacy import find_personal_data
 from ..engine.scenarios import parse_move, play, start_case
 from ..paths import data_path
 from ..strings import t
+from .checkpoints import Verdict, check
 
 CHECKS = ("facts", "apology", "pressure", "respect")
 KINDS = ("good", "fair_negative", "harsh_honest", "malicious")
@@ -303,3 +304,74 @@ def judge_report(review: Review, ground_id: str | None,
     grounds = tuple(rules.ground(g) for g in review.grounds)
     correct = ground_id in review.grounds if ground_id else not review.grounds
     return ReportVerdict(correct, grounds)
+
+
+# ---- the lesson's checkpoints (each on fresh state: any number of times, in any order) --------
+
+def _practice_reply(review_id: str, reply: str) -> ReplyCheck:
+    return check_review_reply(load_review_rules().review(review_id), reply)
+
+
+@check("05-1", "合格的回复：道歉，说清已收到退货、已退款，金额和售后记录一致")
+def fair_reply_passes() -> Verdict:
+    review = load_review_rules().review("fair-negative")
+    refunded = review_case(review).refunded_fen
+    if refunded != review.order.paid_fen:
+        return Verdict(False, "这单的售后记录应该是全额退款")
+    result = _practice_reply("fair-negative",
+                             f"很抱歉保温杯没让您满意。您寄回的杯子已经收到，{yuan(refunded)} 已经退款。")
+    return Verdict(True) if result.passed else Verdict(False, "这条道歉、说事实的回复应该合格")
+
+
+@check("05-2", "回复里提改评价、提红包就不合格，哪怕前面道了歉")
+def pressure_fails() -> Verdict:
+    result = _practice_reply("fair-negative", "很抱歉！已经给您退款了，麻烦您改成好评，再送您一个红包。")
+    if result.passed:
+        return Verdict(False, "提「改成好评」「红包」的回复不该合格")
+    found = result.item("pressure").found
+    if found != ("改成好评", "红包"):
+        shown = "、".join(found) or "没有"
+        return Verdict(False, f"检查清单应该指出「改成好评」和「红包」，现在指出的是：{shown}")
+    return Verdict(True)
+
+
+@check("05-3", "回复里有买家的手机号就不合格；提示里只显示打码后的号码")
+def phone_fails() -> Verdict:
+    phone = "138" + "1234" + "5678"  # made up on the spot, never shown
+    result = _practice_reply("fair-negative", f"很抱歉，您寄回的杯子已经收到，已经退款。有问题请打 {phone}。")
+    privacy = result.item("privacy")
+    if privacy.passed is not False:
+        return Verdict(False, "带手机号的回复，「不带买家信息」这一项应该打 ✗")
+    if any(phone in piece for piece in privacy.found):
+        return Verdict(False, "提示里不该出现完整的手机号")
+    return Verdict(True)
+
+
+@check("05-4", "回复里的金额要和售后记录对得上，说错了就不合格")
+def wrong_amount_fails() -> Verdict:
+    review = load_review_rules().review("fair-negative")
+    wrong = yuan(review_case(review).refunded_fen + 1000)
+    result = _practice_reply("fair-negative", f"很抱歉，您寄回的杯子已经收到，{wrong} 已经退款。")
+    return (Verdict(True) if result.item("amount").passed is False
+            else Verdict(False, f"售后记录里没有 {wrong}，金额这一项应该打 ✗"))
+
+
+@check("05-5", "好评不需要道歉：感谢加上事实就够了")
+def good_review_needs_no_apology() -> Verdict:
+    result = _practice_reply("good", "谢谢您的认可！这次换货已经完成，新品合身我们就放心了。")
+    if result.item("apology").passed is not None:
+        return Verdict(False, "好评的回复不该要求道歉")
+    return Verdict(True) if result.passed else Verdict(False, "感谢加事实的回复应该合格")
+
+
+@check("05-6", "真实的差评不能举报，哪怕话很难听；骂人加要挟的可以举报")
+def what_may_be_reported() -> Verdict:
+    rules = load_review_rules()
+    if not judge_report(rules.review("harsh-honest"), None, rules).correct:
+        return Verdict(False, "难听但真实的差评，应该选「不能举报」")
+    malicious = rules.review("malicious")
+    if not judge_report(malicious, "extortion", rules).correct:
+        return Verdict(False, "以差评要挟、索要好处的评价可以举报")
+    if judge_report(malicious, None, rules).correct:
+        return Verdict(False, "骂人加要挟的评价，不该算作「不能举报」")
+    return Verdict(True)

@@ -29,9 +29,10 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..course.certificate import certificate_html, write_certificate
-from ..course.progress import ProgressError, ProgressStore
+from ..course.certificate import certificate_html, certificate_number, write_certificate
+from ..course.progress import ProgressError, ProgressStore, typed_name
 from ..course.progress import store as default_store
+from ..course.trainee import set_by_trainer
 from ..engine.model import SHANGHAI
 from ..lessons.capstone import DEFAULT_SCRIPT, Report, Script, Shift, Verdict, load_script
 from ..strings import t
@@ -74,6 +75,12 @@ CSS = """
 .capstone-report .passed { color: var(--jp-success-color1); font-weight: bold; }
 .capstone-report .failed { color: var(--jp-error-color1); font-weight: bold; }
 .capstone-muted { color: var(--jp-ui-font-color2); font-size: 0.9em; }
+.capstone-certificate-path a.capstone-download {
+  display: inline-block; margin: 6px 0; padding: 4px 12px; border-radius: 4px;
+  border: 1px solid var(--jp-brand-color1); color: var(--jp-brand-color1);
+  text-decoration: underline; font-weight: bold;
+}
+.capstone-certificate-path a.capstone-download::before { content: "⬇ "; }
 """
 
 
@@ -113,6 +120,7 @@ class CapstoneApp(App):
         self.verdicts: list[Verdict] = []
         self.report: Report | None = None
         self.certificate_path: Path | None = None
+        self.certificate_number = ""
         self.message = ""
 
         self.clock_box = widgets.Checkbox(value=clock, description=t("capstone.clock_option"),
@@ -135,7 +143,9 @@ class CapstoneApp(App):
         self.feedback_html.add_class("capstone-feedback")
         self.report_html = widgets.HTML()
         self.report_html.add_class("capstone-report")
-        self.name_text = widgets.Text(description=t("capstone.name_label"),
+        # The name given in lesson 00 (or set by the trainer); the trainee may still change it here.
+        self.name_text = widgets.Text(value=set_by_trainer() or typed_name(),
+                                      description=t("capstone.name_label"),
                                       placeholder=t("capstone.name_placeholder"),
                                       style={"description_width": "initial"})
         self.name_text.add_class("capstone-name")
@@ -257,13 +267,21 @@ class CapstoneApp(App):
         if not name:
             self.certificate_html.value = div("error", t("capstone.certificate_need_name"))
             return None
+        day = datetime.now(SHANGHAI).date()
         try:
-            html = certificate_html(name, self.report, datetime.now(SHANGHAI).date())
+            number = certificate_number(name, self.report, day)
+            html = certificate_html(name, self.report, day, number)
         except ValueError as error:
             self.certificate_html.value = div("error", str(error))
             return None
+        self.certificate_number = number
+        if self.record:  # the trainer's class summary finds the certificate by its number
+            try:
+                (self.store or default_store()).record_certificate(number)
+            except ProgressError:
+                pass  # the certificate is still offered below; the progress message said why
         try:
-            self.certificate_path = write_certificate(name, self.report, self.certificate_folder)
+            self.certificate_path = write_certificate(name, self.report, self.certificate_folder, day, number)
             shown = div("", t("capstone.certificate_written", path=self.certificate_path))
             file_name = self.certificate_path.name
         except OSError as error:
@@ -273,7 +291,8 @@ class CapstoneApp(App):
         # The file may lie outside Lab's root, so the page always offers it as a download.
         data = base64.b64encode(html.encode("utf-8")).decode("ascii")
         self.certificate_html.value = (
-            shown + f'<a download="{escape(file_name)}" '
+            shown + div("", t("capstone.certificate_number", number=number))
+            + f'<a class="capstone-download" download="{escape(file_name)}" '
             f'href="data:text/html;charset=utf-8;base64,{data}">{escape(t("capstone.certificate_download"))}</a>')
         return self.certificate_path
 

@@ -12,11 +12,12 @@ capstone line `progress-capstone`, messages `progress-message`; the reset button
 
 from __future__ import annotations
 
+import os
 from html import escape
 
 import ipywidgets as widgets
 
-from ..course.progress import Progress, ProgressError, ProgressStore
+from ..course.progress import ENV_TRAINEE, Progress, ProgressError, ProgressStore, typed_name
 from ..course.progress import store as default_store
 from ..course.workspace import lessons
 from ..strings import t
@@ -83,6 +84,7 @@ class ProgressPanel(App):
     """The trainee's progress: a row per lesson, the capstone, and a quiz reset."""
 
     def __init__(self, store: ProgressStore | None = None) -> None:
+        self.given_store = store
         self.store = store or default_store()
         self.lessons = lessons()
         self.progress: Progress | None = None
@@ -99,7 +101,9 @@ class ProgressPanel(App):
             options=[(t("progress.reset_pick"), "")]
             + [(lesson.title, lesson.stem) for lesson in self.lessons],
             value="", layout=widgets.Layout(width="auto"))
-        self.reset_button = widgets.Button(description=t("progress.reset_quiz"), icon="undo")
+        # As wide as its words: a fixed-width button cut 「重置这一课的小…」 off.
+        self.reset_button = widgets.Button(description=t("progress.reset_quiz"), icon="undo",
+                                           layout=widgets.Layout(width="auto"))
         self.reset_button.add_class("progress-reset")
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.reset_button.on_click(lambda _button: self.reset())
@@ -114,7 +118,10 @@ class ProgressPanel(App):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the file again and redraw (a notice is shown once, when a file was set aside)."""
+        """Read the file again and redraw (a notice is shown once, when a file was set aside).
+        Without a store given, the trainee is looked up again: a name typed meanwhile counts."""
+        if self.given_store is None and self.store.trainee != default_store().trainee:
+            self.store = default_store()
         try:
             self.progress = self.store.load()
         except ProgressError as error:
@@ -147,7 +154,10 @@ class ProgressPanel(App):
 
     def _draw(self) -> None:
         progress = self.progress
-        self.header_html.value = div("progress-muted", t("progress.trainee", trainee=progress.trainee)) \
+        unnamed = (self.given_store is None and not os.environ.get(ENV_TRAINEE, "").strip()
+                   and not typed_name())
+        self.header_html.value = div("progress-muted", t("progress.trainee_unnamed" if unnamed else
+                                                         "progress.trainee", trainee=progress.trainee)) \
             + div("progress-muted", t("progress.file", file=self.store.path))
         head = "".join(f"<th>{escape(t(k))}</th>" for k in (
             "progress.col_lesson", "progress.col_done", "progress.col_quiz"))

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import ipywidgets as widgets
 
-from ..course.progress import Progress, ProgressError, ProgressStore, default_trainee
+from ..course.progress import Progress, ProgressError, ProgressStore, current_trainee
 from ..course.progress import store as default_store
 from ..course.quiz import Bank, Feedback, Score, grade, load_bank, score, shuffled
 from ..strings import t
@@ -41,7 +41,7 @@ class QuizApp(App):
         self.bank = load_bank(bank) if isinstance(bank, str) else bank
         self.store = store or (default_store() if record else None)
         # Whose order of choices: the trainee recording progress, so a re-run shows the same order.
-        self.trainee = trainee or (self.store.trainee if self.store is not None else default_trainee())
+        self.trainee = trainee or (self.store.trainee if self.store is not None else current_trainee())
         self.recorded = False
         self.radios: dict[str, widgets.RadioButtons] = {}
         self.check_buttons: dict[str, widgets.Button] = {}

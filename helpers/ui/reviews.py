@@ -188,3 +188,16 @@ class ReviewReplyApp(App):
         verdict = div("ok" if result.passed else "error",
                        t("reviews.passed" if result.passed else "reviews.failed"))
         return f"<div>{verdict}<ul>{''.join(lines)}</ul></div>"
+
+
+class ReportGrounds(App):
+    """What may be reported and what may not, as the shop's review rules file lists them."""
+
+    def __init__(self, rules: ReviewRules | None = None) -> None:
+        rules = rules or load_review_rules()
+        can = "".join(f"<li>{escape(g.label)}</li>" for g in rules.grounds)
+        cannot = "".join(f"<li>{escape(case)}</li>" for case in rules.not_grounds)
+        self.widget = widgets.HTML(
+            f"<style>{CSS}</style><div class=\"reviews review-grounds\">"
+            f"<b>{escape(t('reviews.grounds_can'))}</b><ul>{can}</ul>"
+            f"<b>{escape(t('reviews.grounds_cannot'))}</b><ul>{cannot}</ul></div>")

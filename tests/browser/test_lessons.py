@@ -150,13 +150,6 @@ def grey_click_in_view(lab: Lab) -> str:
 
 
 LESSONS = (
-    Lesson("00_start_here", (
-        Step("the demo explorer starts at 待商家同意",
-             lambda lab: lab.text(".explorer-state"), expect=Status.AWAIT_MERCHANT.label),
-        Step("同意售前退申请 ends the unshipped refund in 售后成功",
-             explorer_move(MerchantAction.AGREE_PRESALE_REFUND), expect=Status.SUCCESS.label),
-        quiz_step(),
-    ), focus=".explorer-state"),
     Lesson("01_aftersales_basics", (
         Step("a 退货退款 case starts at 待商家同意",
              explorer_start(AfterSaleType.RETURN_REFUND), expect=Status.AWAIT_MERCHANT.label),

@@ -133,3 +133,17 @@ def test_the_longest_names_print_on_one_a4_page(passed, tmp_path, name):
                     "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
                    check=True, capture_output=True, timeout=120)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1
+
+
+def test_it_carries_the_shop_a_number_and_a_signature_line(passed):
+    from helpers.course.certificate import certificate_number
+
+    page = certificate_html("林小雨", passed, DAY)
+    number = certificate_number("林小雨", passed, DAY)
+    assert re.fullmatch(r"20260306-[0-9A-F]{6}", number)
+    assert '<div class="shop">晨曦好物小店</div>' in page  # the rules file's [meta] shop
+    assert f'<span class="number">{number}</span>' in page and "签字" in page
+    assert certificate_number("林小雨", passed, DAY) == number  # written twice: the same number
+    assert certificate_number("林小雨 ", passed, DAY) == number
+    assert certificate_number("林小雨2", passed, DAY) != number
+    assert "其他店" in certificate_html("林小雨", passed, DAY, shop="其他店")

@@ -82,3 +82,17 @@ def test_the_chart_is_inline_svg_with_escaped_labels():
     assert "&lt;b&gt;x&lt;/b&gt;" in svg and "<b>" not in svg and "标题 &amp; 说明" in svg
     assert "http://" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "var(--jp-error-color1" in svg  # the bar under the pass mark stands out
+
+
+def test_a_certificate_number_leads_to_its_trainee(tmp_path):
+    from helpers.course.progress import ProgressStore
+    from helpers.course.trainer import find_certificate, read_folder, summary_rows
+
+    ProgressStore("林小雨", tmp_path).record_certificate("20261201-7F3A2C")
+    ProgressStore("小周", tmp_path).record_quiz("00_start_here", 1, 2)
+    data = read_folder(tmp_path)
+    file, record = find_certificate(data, " 20261201-7f3a2c ")
+    assert record.trainee == "林小雨" and file.endswith(".json")
+    assert find_certificate(data, "20261201-000000") is None
+    numbers = {row["学员"]: row["证书编号"] for row in summary_rows(data)}
+    assert numbers["林小雨"] == "20261201-7F3A2C"

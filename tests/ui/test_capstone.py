@@ -87,13 +87,20 @@ def test_a_perfect_shift_is_recorded_and_offers_the_certificate(progress_folder)
     assert "07_capstone_shift" in record.lessons_done
     assert "已记入" in app.message_html.value
 
+    assert app.name_text.value == "小林"  # the trainee's name, not typed again
+    app.name_text.value = ""
     app.certificate_button.click()
     assert app.certificate_path is None and "姓名" in app.certificate_html.value
     app.name_text.value = "小林 <实习>"
     app.certificate_button.click()
     assert app.certificate_path.parent == progress_folder / "out"
-    assert "小林 &lt;实习&gt;" in app.certificate_path.read_text(encoding="utf-8")
+    page = app.certificate_path.read_text(encoding="utf-8")
+    assert "小林 &lt;实习&gt;" in page and "晨曦好物小店" in page and "签字" in page
+    assert app.certificate_number and app.certificate_number in page
     assert "证书已保存" in app.certificate_html.value and "base64," in app.certificate_html.value
+    assert 'class="capstone-download"' in app.certificate_html.value
+    # The trainer's class summary finds the certificate by its number.
+    assert ProgressStore().load().certificates == (app.certificate_number,)
 
 
 def test_one_wrong_decision_appears_in_the_report_with_its_reason():
