@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codes import Labeled, ParcelState, PartType, Stage
+from .codes import AfterSaleType, Labeled, ParcelState, PartType, Stage
 from .machine import Desk
 
 
@@ -74,7 +74,8 @@ def ledger(desk: Desk, order_id: str) -> Ledger:
     goods = goods_of(desk, order_id)
     refunded = order.refunded_fen
     kept = [c for c in desk.cases.values() if c.order_id == order_id and c.refunded_fen
-            and (c.got_pkg or c.part_type is PartType.PART)]
+            and ((c.got_pkg and c.type is AfterSaleType.SHIPPED_REFUND)
+                 or c.part_type is PartType.PART)]
     if refunded and goods is Goods.WITH_BUYER and kept:
         verdict = Verdict.PARTIAL if refunded < order.order.paid_fen else Verdict.REFUND_KEPT
     elif refunded and goods is Goods.LOST:

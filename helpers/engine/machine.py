@@ -659,7 +659,8 @@ class Desk:
         elif at < arbitration.deadline:
             raise ActionNotAllowed(t("engine.not_yet_due", status=arbitration.status.label))
         order = orders[case.order_id]
-        if reason_holds(self.policy, case, order, arbitration.evidence):
+        # 举证超时: the platform rules for the buyer whatever the reason (课程规则，以后台为准).
+        if move is M.SUBMIT_EVIDENCE and reason_holds(self.policy, case, order, arbitration.evidence):
             arbitration = replace(arbitration, status=ArbitrateStatus.FOR_SELLER,
                                   blame=Blame.NOT_MERCHANT, deadline=None)
         else:
@@ -834,7 +835,8 @@ def reason_holds(policy: Policy, case: Case, order: OrderState,
     reason: RejectReason | None = policy.reject_reasons.get(case.reject_reason or -1)
     if reason is None:
         return False
-    if reason.evidence_need and not (set(evidence) | set(case.evidence)) & reason.evidence:
+    # Only what is submitted in 举证 counts there (the refusal's own upload is not re-read).
+    if reason.evidence_need and not set(evidence) & reason.evidence:
         return False
     no_reason = case.reason_kind is ReturnReason.NO_REASON
     if reason.holds is ReasonCheck.NO_REASON_EXEMPT:
