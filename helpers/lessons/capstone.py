@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..engine.addresses import address_problems
 from ..engine.codes import (
+    EVERYDAY_TYPES,
     MODELLED_TYPES,
     PARCEL_STATES_GOODS_COMING_BACK,
     AfterSaleType,
@@ -83,6 +84,9 @@ class CaseSpec:
     buyer: str = "顾**"
     phone: str = "1**********"
     label: str = ""
+    # Lesson 09's starting points (shift_02): 仅退款 after receipt, a parcel whose tracking stalled.
+    received: bool = False
+    lost: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,9 +207,18 @@ def _type(label: object, fail) -> AfterSaleType:
         type_ = AfterSaleType.from_label(str(label))
     except KeyError:
         type_ = None
-    if type_ not in MODELLED_TYPES:
+    if type_ not in MODELLED_TYPES + EVERYDAY_TYPES:
         raise fail("capstone.error_type", type=label)
     return type_
+
+
+def _everyday_start(entry: dict, fail) -> dict[str, bool]:
+    """Lesson 09's optional keys of a case: `received = true` (仅退款 after the buyer signed)
+    and `lost = true` (the parcel's tracking stalled first; always so for 补寄)."""
+    flags = {key: entry.get(key, False) for key in ("received", "lost")}
+    if not all(isinstance(value, bool) for value in flags.values()):
+        raise fail("capstone.error_flag", keys="received、lost")
+    return flags
 
 
 def _product(product: object, fail) -> str:
@@ -233,7 +246,7 @@ def _case_spec(entry: dict, fail) -> CaseSpec:
         minutes_left=int(left) if left is not None else None,
         amount_fen=round(float(amount) * 100) if amount is not None else None,
         buyer=str(entry.get("buyer", "顾**")), phone=str(entry.get("phone", "1**********")),
-        label=str(entry.get("label", "")))
+        label=str(entry.get("label", "")), **_everyday_start(entry, fail))
 
 
 def _request(entry: dict, rid: str, defaults: dict[str, int], lessons: dict, fail, need) -> RequestSpec:
@@ -585,7 +598,7 @@ class Shift:
             desk, case_id = start_case(
                 spec.type, strategies=spec.strategies if strategies is None else strategies,
                 order=order, amount_fen=spec.amount_fen, policy=self.policy,
-                suppliers=self.suppliers, at=opened)
+                suppliers=self.suppliers, at=opened, received=spec.received, stalled=spec.lost)
             play(desk, case_id, spec.before)
             desk.advance_to(start)
         except ActionNotAllowed as error:
