@@ -299,3 +299,27 @@ def test_shift_02_a_refusal_strategy_answer_on_a_lost_parcel_loses_its_points():
     ask = situation.asks[0]
     wrong = next(o for o in ask.options if o.label == MerchantAction.AGREE_REFUND_AFTER_REFUSAL.label)
     assert wrong.id != ask.right
+
+
+# ---- the fair clock: the queue with deadlines, the trainee's order, not reading speed -------
+
+@pytest.mark.parametrize("script", ["shift_01", "shift_02"])
+def test_the_fair_clock_does_not_count_reading_time(script):
+    shift = Shift(script, clock=True, fair=True)
+    while not shift.finished:
+        shift.pick(shift.queue()[0].number)
+        shift.decide(shift.key(), thinking_minutes=60)  # a slow reader, an hour a request
+    assert shift.report().percent == 100
+
+
+def test_the_fair_clock_queue_is_most_urgent_first_and_scores_the_order():
+    shift = Shift("shift_02", clock=True, fair=True)
+    deadlines = [e.deadline for e in shift.queue() if e.deadline is not None]
+    assert deadlines == sorted(deadlines) and len(deadlines) >= 2
+    while not shift.finished:
+        shift.pick(shift.queue()[-1].number)
+        shift.decide(shift.key())
+    order = [v for v in shift.report().verdicts if v.ask == "order"]
+    assert order and not all(v.correct for v in order)
+    assert sum(v.points for v in order) + sum(a.points for s in shift.situations for a in s.asks) \
+        == shift.total_points
