@@ -241,3 +241,13 @@ def test_decide_follows_every_picker(decide_app):
     decide_app.strategy_boxes[Strategy.AUTO_AGREE_RETURN].value = True
     assert decide_app.decision.assistant.strategy is Strategy.AUTO_AGREE_RETURN
     assert "小助手自动同意退货" in decide_app.result_html.value
+
+
+def test_decide_resends_a_lost_parcel_once_the_box_says_it_is_lost(decide_app):
+    decide_app.stage_picker.value = Stage.SHIPPED
+    decide_app.ask_picker.value = BuyerAsk.RESEND
+    assert decide_app.decision.type is None and "补寄只用于物流停滞" in decide_app.result_html.value
+    decide_app.lost_box.value = True
+    assert decide_app.decision.type is AfterSaleType.RESEND
+    assert decide_app.decision.your_moves[:2] == [MerchantAction.AGREE_RESEND, MerchantAction.SHIP_RESEND]
+
