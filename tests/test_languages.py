@@ -308,7 +308,7 @@ def test_english_sms_of_the_lesson_form_passes_the_privacy_check():
     supplier = find_supplier(LESSON_ORDER.product_id).supplier
     form = form_for_supplier(supplier)
     assert form_problems(form) == []
-    assert build_sms(form).preview.startswith("[Chenxi Goods] Hello ")
+    assert build_sms(form).preview.startswith("[Chenxi Goods] Hello,")
 
 
 def test_every_quiz_bank_and_its_engine_keys_work_in_english():

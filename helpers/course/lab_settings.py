@@ -5,6 +5,8 @@ covers the notebook. The server of this environment also accepts larger websocke
 lesson 08's upload travels as one message, and tornado's default of 10 MiB drops the connection
 without a word for a real-sized export (72,000 rows are 13.6 MB). Run as
 `python -m helpers.course.lab_settings`; `make install` does it for you.
+`--hub` (the shared user environment of a JupyterHub, deploy/hub/setup.sh) adds what a class of
+many needs: closing a lesson's tab shuts its kernel down, so memory comes back to the server.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from pathlib import Path
 OVERRIDES = {
     "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"},
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+HUB_OVERRIDES = {
+    **OVERRIDES,
+    "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True},
 }
 
 
@@ -47,13 +54,14 @@ def overrides_path(prefix: str = sys.prefix) -> Path:
     return Path(prefix, "share", "jupyter", "lab", "settings", "overrides.json")
 
 
-def write_overrides(prefix: str = sys.prefix) -> Path:
+def write_overrides(prefix: str = sys.prefix, hub: bool = False) -> Path:
     path = overrides_path(prefix)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(OVERRIDES, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    values = HUB_OVERRIDES if hub else OVERRIDES
+    path.write_text(json.dumps(values, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
 
 if __name__ == "__main__":
     print(write_server_config())
-    print(write_overrides())
+    print(write_overrides(hub="--hub" in sys.argv[1:]))

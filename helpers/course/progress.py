@@ -11,10 +11,12 @@ The one-line API for a lesson or a widget:
 Where the file lives: `$DOUDIAN_COURSE_PROGRESS` when set (e.g. a folder on a shared server),
 else the user's data folder (`$XDG_DATA_HOME` or `~/.local/share` on Linux, `~/Library/
 Application Support` on macOS, `%APPDATA%` on Windows) under `doudian-course/`. One file per
-trainee, named after the trainee (`$DOUDIAN_COURSE_TRAINEE`, else the login name). The name is
-normalised first (Unicode NFC, whitespace, case: 「Xiao Lin」 and 「xiao  lin」 are one trainee) and
-then written into a file name that every system accepts, without two different names ever
-sharing a file (`file_stem`).
+trainee, named after the trainee (`$DOUDIAN_COURSE_TRAINEE`, else `$JUPYTERHUB_USER`, else the
+login name: on Kubernetes every trainee's login is `jovyan`, the hub's user name tells them apart).
+The name is normalised first (Unicode NFC, whitespace, case: 「Xiao Lin」 and 「xiao  lin」 are one
+trainee) and then written into a file name that every system accepts, without two different names
+ever sharing a file (`file_stem`). Files are created with the process's umask, so a shared
+folder's group (the trainers) can read them.
 
 Every change runs under a lock file (fcntl.flock, or msvcrt.locking on Windows): read the file
 as it is now, change it, write a temporary file in the same folder and `os.replace` it over the
@@ -32,8 +34,8 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import sys
-import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -49,6 +51,7 @@ from ..strings import t
 
 ENV_FOLDER = "DOUDIAN_COURSE_PROGRESS"
 ENV_TRAINEE = "DOUDIAN_COURSE_TRAINEE"
+ENV_HUB_USER = "JUPYTERHUB_USER"  # set by JupyterHub in the server's and the kernel's environment
 APP_FOLDER = "doudian-course"
 SCHEMA = 1
 LOCK_TIMEOUT_S = 30.0
@@ -111,9 +114,10 @@ def default_folder(platform: str | None = None, env: Mapping[str, str] | None = 
 
 
 def default_trainee() -> str:
-    name = os.environ.get(ENV_TRAINEE, "").strip()
-    if name:
-        return name
+    for variable in (ENV_TRAINEE, ENV_HUB_USER):
+        name = os.environ.get(variable, "").strip()
+        if name:
+            return name
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers
@@ -289,7 +293,9 @@ def _locked(lock_path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
 def _write_atomic(path: Path, raw: dict) -> None:
     text = json.dumps(raw, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+        # Not mkstemp: its 0600 would hide the file from the trainers' group; 0666 less the umask.
+        temp = path.parent / f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:
                 file.write(text)

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 
-from ..engine.codes import AfterSaleType, Status
+from ..engine.codes import AfterSaleType, BuyerAction, ClockEvent, MerchantAction, ParcelState, Status
 from ..engine.machine import ActionNotAllowed, Desk, Move
+from ..engine.policy import Strategy
 from ..engine.scenarios import fork, possible_moves, start_case, step
 from ..strings import t
+from .checkpoints import Verdict, check
+from .coach import before
 
 FONT = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif'
 NODE_W, NODE_H = 128, 40
@@ -263,3 +266,94 @@ def state_diagram(type: AfterSaleType, *, current: Status | None = None,
             f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'style="font-family:{escape(FONT)};max-width:100%;height:auto">'
             f"<title>{title}</title>{''.join(parts)}</svg>")
+
+
+# ---- checkpoints of lesson 01: each builds its own case through the engine ------------------
+
+def _fresh(type: AfterSaleType, *strategies: Strategy) -> tuple[Desk, str]:
+    return start_case(type, strategies=list(strategies))
+
+
+@check("01-1", "退货退款：同意时给出发货上家的地址，状态变成「待买家退货」，买家的寄回时限开始计时")
+def _check_agree_return() -> Verdict:
+    desk, case_id = _fresh(AfterSaleType.RETURN_REFUND)
+    if desk.cases[case_id].status is not Status.AWAIT_MERCHANT:
+        return Verdict(False, t("diagram.check_not_waiting"))
+    step(desk, case_id, MerchantAction.AGREE_RETURN)
+    case = desk.cases[case_id]
+    ship_back = desk.policy.deadline_for(Status.AWAIT_BUYER_RETURN)
+    if case.status is not Status.AWAIT_BUYER_RETURN:
+        return Verdict(False, t("diagram.check_status", status=case.status.label))
+    if ship_back is None or case.deadline != desk.now + ship_back.duration:
+        return Verdict(False, t("diagram.check_no_clock"))
+    return Verdict(True)
+
+
+@check("01-2", "点了当前状态不允许的操作：系统不执行，告诉你现在能做什么，售后单一点不变")
+def _check_refused_changes_nothing() -> Verdict:
+    desk, case_id = _fresh(AfterSaleType.RETURN_REFUND)
+    step(desk, case_id, MerchantAction.AGREE_RETURN)
+    kept = desk.snapshot()
+    try:
+        step(desk, case_id, MerchantAction.CONFIRM_RETURN_RECEIVED)  # nothing came back yet
+    except ActionNotAllowed:
+        return Verdict(desk.snapshot() == kept, t("diagram.check_changed"))
+    return Verdict(False, t("diagram.check_not_refused"))
+
+
+@check("01-3", "退货地址要填发货上家的：填成别的上家，后台照样同意、撤不回，货会寄错地方")
+def _check_wrong_upstream_goes_through() -> Verdict:
+    desk, case_id = _fresh(AfterSaleType.RETURN_REFUND)
+    other = next(s for s in desk.suppliers.values()
+                 if s.id != desk.supplier_of(desk.cases[case_id].order_id).id)
+    warned = before(desk, case_id, MerchantAction.AGREE_RETURN, address=other.address)
+    if not any(w.kind == "wrong_upstream" for w in warned):
+        return Verdict(False, t("diagram.check_no_warning"))
+    step(desk, case_id, MerchantAction.AGREE_RETURN, address=other.address)
+    status = desk.cases[case_id].status
+    return Verdict(status is Status.AWAIT_BUYER_RETURN,
+                   t("diagram.check_status", status=status.label))
+
+
+@check("01-4", "退货退款要过两道审核：买家寄回后等商家二次同意，确认收到才退款；结束后没有可做的操作")
+def _check_two_reviews() -> Verdict:
+    desk, case_id = _fresh(AfterSaleType.RETURN_REFUND)
+    step(desk, case_id, MerchantAction.AGREE_RETURN)
+    step(desk, case_id, BuyerAction.SHIP_BACK)
+    case = desk.cases[case_id]
+    if case.status is not Status.AWAIT_SECOND_REVIEW or case.refunded_fen:
+        return Verdict(False, t("diagram.check_status", status=case.status.label))
+    step(desk, case_id, MerchantAction.CONFIRM_RETURN_RECEIVED)
+    case = desk.cases[case_id]
+    paid = desk.orders[case.order_id].order.paid_fen
+    if case.status is not Status.SUCCESS or case.refunded_fen != paid:
+        return Verdict(False, t("diagram.check_status", status=case.status.label))
+    return Verdict(possible_moves(desk, case_id) == [], t("diagram.check_still_open"))
+
+
+@check("01-5", "商家一直不处理：课程里时限一到就按买家的申请退款（课程规则，以后台为准），所以要及时响应")
+def _check_deadline_decides() -> Verdict:
+    desk, case_id = _fresh(AfterSaleType.SHIPPED_REFUND)
+    step(desk, case_id, ClockEvent.DEADLINE_PASSED)
+    case = desk.cases[case_id]
+    return Verdict(case.status is Status.SUCCESS and case.missed_deadline,
+                   t("diagram.check_status", status=case.status.label))
+
+
+@check("01-6", "已发货仅退款开了「拒签后退款」：买家拒签、包裹往回走，钱才退——钱货两清")
+def _check_refund_after_refusal() -> Verdict:
+    desk, case_id = _fresh(AfterSaleType.SHIPPED_REFUND, Strategy.REFUND_AFTER_REFUSAL)
+    if not desk.cases[case_id].refusal_agreed:
+        return Verdict(False, t("diagram.check_assistant_idle"))
+    try:
+        step(desk, case_id, MerchantAction.AGREE_REFUND)  # the parcel is still on its way
+    except ActionNotAllowed:
+        pass
+    if desk.cases[case_id].refunded_fen:
+        return Verdict(False, t("diagram.check_paid_early"))
+    step(desk, case_id, ParcelState.REFUSED_BY_BUYER)
+    case = desk.cases[case_id]
+    paid = desk.orders[case.order_id].order.paid_fen
+    return Verdict(case.status is Status.SUCCESS and case.refunded_fen == paid,
+                   t("diagram.check_status", status=case.status.label))
+

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..engine.addresses import address_problems
 from ..engine.codes import AfterSaleType, BuyerAction, MerchantAction, Status
-from ..engine.machine import Case, Desk, Move
-from ..engine.model import Address, Order, Product, Supplier
-from ..engine.scenarios import trail
+from ..engine.ledger import Verdict as LedgerVerdict
+from ..engine.ledger import ledger
+from ..engine.machine import ActionNotAllowed, Case, Desk, Move
+from ..engine.model import Address, Order, Product, Supplier, load_products, load_suppliers
+from ..engine.policy import Policy, Strategy, load_policy
+from ..engine.scenarios import start_case, step, trail
+from ..strings import t
+from .checkpoints import Verdict, check
+from .coach import before
 
 # The lesson's order: a T-shirt that the Guangzhou supplier (S02) ships, not the S01 item of
 # lesson 01, so a trainee who always picks the first supplier is caught. Buyer data is masked.
@@ -124,3 +130,107 @@ def check_address(address: Address, expected: Supplier,
         f for f in COMPARED_FIELDS
         if getattr(address, f).strip() and not _same(getattr(address, f), getattr(expected.address, f)))
     return AddressCheck(problems, belongs_to, differs)
+
+
+# ---- checkpoints of lesson 04: each opens its own case of the T-shirt order ---------------
+
+def _case(type: AfterSaleType = AfterSaleType.RETURN_REFUND,
+          *strategies: Strategy) -> tuple[Desk, str, Supplier]:
+    desk, case_id = start_case(type, strategies=list(strategies), order=RETURN_ORDER)
+    return desk, case_id, shipping_supplier(RETURN_ORDER, load_products(), desk.suppliers)
+
+
+def _status_is(desk: Desk, case_id: str, status: Status) -> Verdict:
+    now = desk.cases[case_id].status
+    return Verdict(now is status, t("returns.check_status", status=now.label))
+
+
+@check("04-1", "没填地址就同意：系统不执行，售后单不变，地址检查列出缺了什么")
+def _check_empty_address() -> Verdict:
+    desk, case_id, right = _case()
+    empty = Address(**{name: "" for name in ADDRESS_FIELDS})
+    problems = "；".join(check_address(empty, right, desk.suppliers).problems)
+    if "缺少省份" not in problems or "缺少联系电话" not in problems:
+        return Verdict(False, t("returns.check_not_listed"))
+    try:
+        step(desk, case_id, MerchantAction.AGREE_RETURN, address=empty)
+    except ActionNotAllowed:
+        return _status_is(desk, case_id, Status.AWAIT_MERCHANT)
+    return Verdict(False, t("returns.check_empty_agreed"))
+
+
+@check("04-2", "别家上家的地址：后台照样同意，货寄去别家，钱退了货却没回来——钱货两失，撤不回")
+def _check_wrong_upstream() -> Verdict:
+    desk, case_id, right = _case()
+    other = next(s for s in desk.suppliers.values() if s.id != right.id)
+    found = check_address(other.address, right, desk.suppliers)
+    warned = before(desk, case_id, MerchantAction.AGREE_RETURN, address=other.address)
+    if found.belongs_to != other or not any(w.kind == "wrong_upstream" for w in warned):
+        return Verdict(False, t("returns.check_no_warning"))
+    step(desk, case_id, MerchantAction.AGREE_RETURN, address=other.address)
+    step(desk, case_id, BuyerAction.SHIP_BACK)
+    step(desk, case_id, MerchantAction.CONFIRM_RETURN_RECEIVED)
+    book = ledger(desk, RETURN_ORDER.id)
+    return Verdict(book.verdict is LedgerVerdict.BOTH_LOST,
+                   t("returns.check_ledger", verdict=book.verdict.label))
+
+
+@check("04-3", "地址要完整、格式要对：缺省份、电话位数不够，地址检查都会指出来")
+def _check_address_format() -> Verdict:
+    right = shipping_supplier(RETURN_ORDER, load_products(), load_suppliers())
+    suppliers = load_suppliers()
+    good = right.address
+    short_phone = check_address(replace(good, phone="020-8555"), right, suppliers)
+    no_province = check_address(replace(good, province=""), right, suppliers)
+    return Verdict(check_address(good, right, suppliers).ok and short_phone.differs == ("phone",)
+                   and any("缺少省份" in p for p in no_province.problems), t("returns.check_not_listed"))
+
+
+@check("04-4", "退货退款两道审核：买家寄回后还没退钱；二审确认收到，钱才退，货留在发货的上家")
+def _check_two_reviews() -> Verdict:
+    desk, case_id, right = _case()
+    step(desk, case_id, MerchantAction.AGREE_RETURN)
+    step(desk, case_id, BuyerAction.SHIP_BACK)
+    if desk.cases[case_id].refunded_fen:
+        return Verdict(False, t("returns.check_paid_early"))
+    step(desk, case_id, MerchantAction.CONFIRM_RETURN_RECEIVED)
+    case = desk.cases[case_id]
+    if case.refunded_fen != RETURN_ORDER.paid_fen or case.return_address != right.address:
+        return Verdict(False, t("returns.check_status", status=case.status.label))
+    return _status_is(desk, case_id, Status.SUCCESS)
+
+
+@check("04-5", "换货：上家收到旧货后补发新品，买家收到才算完；换货不退钱")
+def _check_exchange() -> Verdict:
+    desk, case_id, _right = _case(AfterSaleType.EXCHANGE)
+    for move in (MerchantAction.AGREE_EXCHANGE, BuyerAction.SHIP_BACK, MerchantAction.RESHIP_EXCHANGE):
+        step(desk, case_id, move)
+    if desk.cases[case_id].status is not Status.AWAIT_BUYER_RECEIVE:
+        return _status_is(desk, case_id, Status.AWAIT_BUYER_RECEIVE)
+    step(desk, case_id, BuyerAction.CONFIRM_RECEIPT)
+    if desk.cases[case_id].refunded_fen:
+        return Verdict(False, t("returns.check_paid_early"))
+    return _status_is(desk, case_id, Status.EXCHANGE_SUCCESS)
+
+
+@check("04-6", "售后小助手「自动同意退货」马上同意，用的是地址簿里这件商品上家的地址——地址簿要先核对准确")
+def _check_auto_agree() -> Verdict:
+    desk, case_id, right = _case(AfterSaleType.RETURN_REFUND, Strategy.AUTO_AGREE_RETURN)
+    if desk.cases[case_id].return_address != right.address:
+        return Verdict(False, t("returns.check_address_used"))
+    return _status_is(desk, case_id, Status.AWAIT_BUYER_RETURN)
+
+
+# The nodes of a return or an exchange that carry a deadline, in the order a case meets them.
+DEADLINE_NODES = (Status.AWAIT_MERCHANT, Status.AWAIT_BUYER_RETURN, Status.AWAIT_SECOND_REVIEW,
+                  Status.AWAIT_BUYER_RECEIVE)
+
+
+def show_deadlines(policy: Policy | None = None) -> None:
+    """Print each node's deadline and what passing it does, from the shop's rules (example values)."""
+    policy = policy or load_policy()
+    for status in DEADLINE_NODES:
+        deadline = policy.deadline_for(status)
+        if deadline is not None:
+            print(t("returns.deadline_line", status=status.label, label=deadline.label,
+                    hours=f"{deadline.hours:g}", on_timeout=deadline.on_timeout))

@@ -23,6 +23,7 @@ from ..engine.codes import (
     PARCEL_STATES_GOODS_COMING_BACK,
     Actor,
     AfterSaleType,
+    AutoAuditKind,
     ClockEvent,
     MerchantAction,
     ParcelState,
@@ -33,9 +34,12 @@ from ..engine.ledger import Verdict as LedgerVerdict
 from ..engine.ledger import ledger
 from ..engine.machine import ActionNotAllowed, Desk, Event, Move, OrderEvent, actor_of
 from ..engine.policy import Policy, Strategy, load_policy
-from ..engine.scenarios import start_case
+from ..engine.scenarios import start_case, step
 from ..engine.simulate import DayPlan, DayReport, ShopDays, Staff
 from ..strings import t
+from .checkpoints import Verdict as Result
+from .checkpoints import check
+from .coach import before
 
 STRATEGY = Strategy.UNSHIPPED_AUTO_REFUND
 UNSHIPPED = AfterSaleType.UNSHIPPED_REFUND
@@ -299,3 +303,105 @@ def race_verdict(desk: Desk, case_id: str) -> Verdict:
     if order.intercept_requested:
         return Verdict("intercepting", None)
     return Verdict("parcel_out", None)
+
+
+# ---- checkpoints of lesson 02: each runs its own days or race through the engine -----------
+
+
+
+def _off_and_on(staff: Staff | None = None) -> tuple[DayRun, DayRun]:
+    staff = staff or Staff()
+    return (run_days(DaySettings(auto_on=False, staff=staff)),
+            run_days(DaySettings(auto_on=True, staff=staff)))
+
+
+@check("02-1", "同一批订单开了「未发货仅退款自动同意」：这类申请全由小助手退款，商家点得更少，退款更快")
+def _check_assistant_saves_work() -> Result:
+    off, on = _off_and_on()
+    if off.report.requests != on.report.requests or on.unshipped_auto != on.unshipped:
+        return Result(False, t("unshipped.check_not_all_auto"))
+    faster = (on.report.median_minutes_to_refund or 0) < (off.report.median_minutes_to_refund or 0)
+    return Result(on.report.merchant_clicks < off.report.merchant_clicks and faster,
+                  t("unshipped.check_no_saving"))
+
+
+@check("02-2", "开了策略，等处理时被发出的包裹少了，但不是零：退款停不住上家的包裹，还要请上家取消拍单或拦截")
+def _check_refund_does_not_stop_parcels() -> Result:
+    off, on = _off_and_on()
+    return Result(off.shipped_while_waiting > on.shipped_while_waiting > 0
+                  and on.report.refunds_with_goods_out == 0, t("unshipped.check_parcels"))
+
+
+@check("02-3", "人手少时不开策略就会超时，有的包裹已经在路上；开了就不会超时")
+def _check_short_staff() -> Result:
+    off, on = _off_and_on(Staff(every_hours=8, cases_per_look=4))
+    return Result(off.report.missed_deadlines > 0 and off.report.refunds_with_goods_out > 0
+                  and on.report.missed_deadlines == 0, t("unshipped.check_short_staff"))
+
+
+@check("02-4", "包裹已交给快递时直接同意退款，后台照样同意：钱货两失，撤不回；"
+                "先拦截、包裹退回再退款，才钱货两清")
+def _check_race_agree_first() -> Result:
+    race = start_race(auto_on=False)
+    agree = MerchantAction.AGREE_PRESALE_REFUND
+    if not any(w.kind == "parcel_out" for w in before(race.desk, race.case_id, agree)):
+        return Result(False, t("unshipped.check_no_warning"))
+    step(race.desk, race.case_id, agree)
+    if race_verdict(race.desk, race.case_id).key != "goods_out":
+        return Result(False, t("unshipped.check_agree_not_lost"))
+    race = start_race(auto_on=False)
+    for move in (MerchantAction.INTERCEPT_PARCEL, ParcelState.RETURNING, ParcelState.SIGNED_BY_MERCHANT):
+        step(race.desk, race.case_id, move)
+    return Result(race_verdict(race.desk, race.case_id).key == "clean", t("unshipped.check_not_clean"))
+
+
+@check("02-5", "包裹出门以后，「取消发货」就晚了：取消上家的拍单也停不住已经交给快递的包裹")
+def _check_stop_too_late() -> Result:
+    race = start_race(auto_on=False)
+    try:
+        step(race.desk, race.case_id, MerchantAction.STOP_SHIPMENT)
+    except ActionNotAllowed:
+        return Result(True)
+    return Result(False, t("unshipped.check_stopped_late"))
+
+
+@check("02-6", "快递揽走了也可以申请拦截：包裹退回时，「快递拦截成功自动退款」的小助手自动退款")
+def _check_intercept_refunds() -> Result:
+    race = start_race(auto_on=False)
+    step(race.desk, race.case_id, MerchantAction.INTERCEPT_PARCEL)
+    step(race.desk, race.case_id, ParcelState.RETURNING)
+    case = race.desk.cases[race.case_id]
+    return Result(case.status is Status.SUCCESS and case.auto is AutoAuditKind.INTERCEPT_SUCCESS_REFUND
+                  and race_verdict(race.desk, race.case_id).key == "refunded_coming_back",
+                  t("unshipped.check_intercept"))
+
+
+@check("02-7", "不处理的代价：课程里时限一到就按买家的申请退款（课程规则，以后台为准），包裹却还在路上")
+def _check_deadline_cost() -> Result:
+    race = start_race(auto_on=False)
+    step(race.desk, race.case_id, ClockEvent.DEADLINE_PASSED)
+    case = race.desk.cases[race.case_id]
+    return Result(case.status is Status.SUCCESS and case.missed_deadline
+                  and race_verdict(race.desk, race.case_id).key == "goods_out",
+                  t("unshipped.check_deadline"))
+
+
+@check("02-8", "开了自动同意：小助手一申请就退款，可上家照样把包裹交给了快递——还要有人去拦截")
+def _check_auto_still_ships() -> Result:
+    race = start_race(auto_on=True)
+    case = race.desk.cases[race.case_id]
+    return Result(case.status is Status.SUCCESS and case.auto is AutoAuditKind.PRE_SHIP_FAST_REFUND
+                  and race_verdict(race.desk, race.case_id).key == "goods_out",
+                  t("unshipped.check_auto"))
+
+
+def show_setting(policy: Policy | None = None) -> None:
+    """Print what the shop's rules say about 未发货仅退款 (lesson 02's 「后台的设置」)."""
+    policy = policy or load_policy()
+    setting = policy.strategies[STRATEGY]
+    answer = policy.deadline_for(Status.AWAIT_MERCHANT)
+    print(t("unshipped.setting_line", name=setting.name,
+            state=t("unshipped.setting_on") if setting.enabled else t("unshipped.setting_off")))
+    print(t("unshipped.setting_record", kind=setting.auto_audit.label))
+    if answer is not None:
+        print(t("unshipped.setting_deadline", label=answer.label, hours=f"{answer.hours:g}"))

@@ -104,3 +104,12 @@ class CoachBox:
         self.html.value = ""
         self.buttons.layout.display = "none"
         self.widget.layout.display = "none"
+
+
+def done_line(area: str, move: object, before: object, after: object) -> str:
+    """「已执行「X」：A → B」, or 「已执行「X」：售后单仍是「A」」 when the status did not change."""
+    label = getattr(move, "label", str(move))
+    if before == after:
+        return t(f"{area}.done_same", move=label, status=getattr(after, "label", after))
+    return t(f"{area}.done", move=label, before=getattr(before, "label", before),
+             after=getattr(after, "label", after))

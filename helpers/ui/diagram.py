@@ -37,7 +37,7 @@ from ..engine.scenarios import SAMPLE_ORDER, candidate_moves, possible_moves, st
 from ..lessons.coach import before as coach_before
 from ..lessons.diagram import state_diagram
 from ..strings import t
-from .base import CaseApp, clock, div
+from .base import CaseApp, clock, div, done_line
 from .style import style_widget
 
 GROUPS: dict[type, str] = {
@@ -109,8 +109,9 @@ class ExplorerApp(CaseApp):
             self.state_html,
             self.clock_html,
             self.next_html,
-            self.button_box,
+            # Right above the buttons, so the answer to a click (above all a grey one) is in view.
             self.message_html,
+            self.button_box,
             widgets.HTML(div("explorer-group-title", t("explorer.diagram"))),
             self.diagram_html,
             widgets.HTML(div("explorer-group-title", t("explorer.log"))),
@@ -167,8 +168,7 @@ class ExplorerApp(CaseApp):
             self.ok = not warnings
             self.message = " ".join([
                 *warnings,
-                t("explorer.done", move=move.label, before=before.status.label,
-                  after=after.status.label),
+                done_line("explorer", move, before.status, after.status),
                 *self._assistant_notes(recorded[1:])])
             if after.type is not before.type:
                 self.message += " " + t("explorer.converted", type=after.type.label)

@@ -43,7 +43,7 @@ from ..lessons.returns import (
     supplier_at,
 )
 from ..strings import t
-from .base import CaseApp, CoachBox, div
+from .base import CaseApp, CoachBox, div, done_line
 from .style import style_widget
 
 CSS = """
@@ -230,8 +230,7 @@ class ReturnDeskApp(CaseApp):
             went_ahead = [t("coach.went_ahead")] if self.coach_box.ignored else []
             self.message = " ".join([
                 *went_ahead,
-                t("returns.done", move=move.label, before=before.status.label,
-                  after=self.case.status.label),
+                done_line("returns", move, before.status, self.case.status),
                 *self._assistant_notes(recorded[1:])])
         self.refresh()
         return bool(self.ok)

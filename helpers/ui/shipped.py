@@ -39,13 +39,14 @@ from ..lessons.shipped import (
     build_sms,
     find_supplier,
     form_for_supplier,
+    form_warnings,
     ledger,
     mirror,
     start_refund_at_once,
     start_with_form,
 )
 from ..strings import t
-from .base import CaseApp, div
+from .base import CaseApp, CoachBox, div, done_line
 from .style import style_widget
 
 # Only what this app adds to the shared style; JupyterLab variables keep the dark theme readable.
@@ -114,6 +115,7 @@ class ShippedApp(CaseApp):
         self.restart_button = widgets.Button(description=t("shipped.restart"), icon="refresh")
         self.form_message_html = widgets.HTML()
         self.form_message_html.add_class("shipped-form-message")
+        self.coach_box = CoachBox()  # another upstream's address, personal data in the SMS
 
         # ③ the parcel and the moves, ④ the ledger
         self.buttons: dict[Move, widgets.Button] = {}
@@ -164,13 +166,18 @@ class ShippedApp(CaseApp):
             self.note_box,
             self.sms_html,
             widgets.HBox([self.save_button, self.restart_button]),
+            self.coach_box.widget,
             self.form_message_html,
-            step_title("shipped.step_events"),
-            *groups,
-            self.message_html,
-            self.state_html,
-            step_title("shipped.step_ledger"),
-            self.ledger_html,
+            # The moves on the left, what they did and the ledger beside them: the result of a
+            # click stays in view at 1366 px (the two columns stack on a narrower screen).
+            widgets.HBox([
+                widgets.VBox([step_title("shipped.step_events"), *groups],
+                             layout=widgets.Layout(flex="1 1 420px", min_width="0")),
+                widgets.VBox([self.message_html, step_title("shipped.step_ledger"),
+                              self.ledger_html, self.state_html],
+                             layout=widgets.Layout(flex="1 1 420px", min_width="0")),
+            ], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start",
+                                     grid_gap="0 16px")),
         ])
         self.widget.add_class("shipped")
 
@@ -241,8 +248,17 @@ class ShippedApp(CaseApp):
         self._show_sms()
 
     def save(self) -> bool:
-        """Save the form and let the request come in; False (nothing changed) when it has problems."""
+        """Save the form and let the request come in; False (nothing changed) when the address is
+        incomplete, or while the coach's warning waits for 「仍然执行」 / 「先不做」."""
         form = self.form
+        warnings = form_warnings(form, self.order, suppliers=self.suppliers)
+        saved = self.coach_box.ask(warnings, lambda: self._save(form))
+        if saved is None:  # the coach is asking: the last message no longer applies
+            self.form_ok, self.form_message = None, ""
+            self.refresh()
+        return bool(saved)
+
+    def _save(self, form: AssistantForm) -> bool:
         try:
             self._start(form)
         except FormInvalid as error:
@@ -251,8 +267,9 @@ class ShippedApp(CaseApp):
         else:
             self.saved_form = form
             self.form_ok = True
+            went_ahead = [t("coach.went_ahead")] if self.coach_box.ignored else []
             self.form_message = " ".join([
-                t("shipped.saved", buyer=self.order.buyer, type=self.case.type.label),
+                *went_ahead, t("shipped.saved", buyer=self.order.buyer, type=self.case.type.label),
                 *self._assistant_notes(self.desk.log)])
             if self.case.is_open and not self.case.refusal_agreed:
                 hours = self.policy.deadline_for(Status.AWAIT_MERCHANT).hours
@@ -292,8 +309,8 @@ class ShippedApp(CaseApp):
             self.message = " ".join([t("shipped.refused", message=error), t("shipped.unchanged")])
         else:
             after = self.case
-            parts = [t("shipped.done", move=move.label, before=before.status.label,
-                       after=after.status.label), *self._assistant_notes(recorded[1:])]
+            parts = [done_line("shipped", move, before.status, after.status),
+                     *self._assistant_notes(recorded[1:])]
             if after.type is not before.type:
                 parts.append(t("shipped.converted", type=after.type.label))
             if after.refunded_fen > before.refunded_fen:
@@ -315,7 +332,9 @@ class ShippedApp(CaseApp):
         """Redraw every output from the form, the desks and the messages."""
         self._show_sms()
         self.form_message_html.value = (
-            div("ok" if self.form_ok else "error", self.form_message) if self.form_message else "")
+            # Saved despite the coach's warning: it went through, but it is shown as a mistake.
+            div("ok" if self.form_ok and not self.coach_box.ignored else "error", self.form_message)
+            if self.form_message else "")
         self.message_html.value = (
             div("ok" if self.ok else "error", self.message) if self.message else "")
         self._show_state()

@@ -33,7 +33,7 @@ from ..engine.codes import MerchantAction, Stage, Status
 from ..engine.machine import ActionNotAllowed, Desk, Event, Move
 from ..engine.model import load_products, yuan
 from ..engine.policy import Policy, load_policy
-from ..engine.scenarios import step, trail
+from ..engine.scenarios import possible_moves, step, trail
 from ..engine.simulate import Staff
 from ..lessons.coach import before, consequence_lines
 from ..lessons.unshipped import (
@@ -113,7 +113,7 @@ class ShopDayApp(App):
                                      value=days, description=t("unshipped.days"), style=LABEL_STYLE,
                                      layout=widgets.Layout(width="200px"))
         self.seed = widgets.BoundedIntText(value=seed, min=0, max=9999, description=t("unshipped.seed"),
-                                           style=LABEL_STYLE)
+                                           style=LABEL_STYLE, layout=widgets.Layout(width="420px"))
         self.run_button = widgets.Button(description=t("unshipped.run"), button_style="primary",
                                          icon="play")
         self.run_both_button = widgets.Button(description=t("unshipped.run_both"), icon="columns",
@@ -344,6 +344,10 @@ class RaceApp(CaseApp):
         # Done despite the coach's warning: it went through, but it is shown as a mistake.
         css = "ok" if self.ok and not self.coach_box.ignored else "error"
         self.message_html.value = div(css, self.message)
+        # Blue is what can be done now, as lesson 00 teaches (the engine says which).
+        possible = set(possible_moves(self.desk, self.case_id))
+        for move, button in self.buttons.items():
+            button.button_style = "primary" if move in possible else ""
         self.ledger_html.value = div("unshipped-title", t("coach.ledger_title")) + "".join(
             div("", line) for line in consequence_lines(self.desk, case.order_id))
 

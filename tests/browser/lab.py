@@ -476,6 +476,11 @@ class Lab:
         except Exception as error:
             raise LabError(f"{self.notebook}: a widget still shows 'Loading widget...'") from error
 
+    def restart_kernel(self, timeout: float = KERNEL_TIMEOUT) -> None:
+        """A plain kernel restart (as 内核 → 重启内核, without the dialog); widgets stay on the page."""
+        self._js("await panel.sessionContext.session.kernel.restart();")
+        self.wait_kernel_idle(timeout)
+
     def prompts(self) -> list[dict[str, Any]]:
         """Every code cell: its index, whether it has source, and its execution count."""
         return self._js(_PROMPTS_JS)

@@ -83,7 +83,7 @@ def test_app_mode_index_lessons_progress_and_no_request_off_loopback(app: AppPag
     app.wait_interactive()
     assert app.page.url.endswith("/voila/render/00_start_here.ipynb")
     assert Status.AWAIT_MERCHANT.label in _text(app, ".explorer-state")
-    _click(app, MerchantAction.AGREE_REFUND.label, ".explorer-action")
+    _click(app, MerchantAction.AGREE_PRESALE_REFUND.label, ".explorer-action")
     app.page.locator(".explorer-state").filter(has_text=Status.SUCCESS.label).first.wait_for()
     _answer_all_right(app, "00_start_here")
     app.page.locator(".quiz-progress").filter(has_text=t("quiz.saved")).first.wait_for()

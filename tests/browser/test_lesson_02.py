@@ -17,7 +17,7 @@ import re
 
 from helpers import MerchantAction, ParcelState, t
 from tests.browser.lab import NOTEBOOKS, Lab
-from tests.browser.test_lessons import Lesson, Step, quiz_step
+from tests.browser.test_lessons import LAPTOP, Lesson, Step, layout_problems, quiz_step
 
 
 def coach_warns(lab: Lab) -> str:
@@ -44,7 +44,16 @@ def parcel_home(lab: Lab) -> str:
                               selector=".race-action")
 
 
+def blue_buttons(lab: Lab) -> str:
+    """The race's buttons that are blue (what can be done now, as lesson 00 teaches)."""
+    lab.wait_kernel_idle()
+    return "、".join(lab.texts(".race-action.mod-primary"))
+
+
 LESSON = Lesson("02_unshipped_refund", (
+    Step("the moves possible now are blue: intercept or agree, not cancel (the parcel is out)",
+         blue_buttons, expect=rf"^(?!.*{MerchantAction.STOP_SHIPMENT.label}).*"
+                              rf"{MerchantAction.INTERCEPT_PARCEL.label}.*{MerchantAction.AGREE_PRESALE_REFUND.label}"),
     Step("the same orders run with the strategy off and on, side by side",
          lambda lab: lab.click_and_read(t("unshipped.run_both"), ".day-summary"),
          expect=r"策略开.*自动处理[\s\S]*从关到开"),
@@ -67,12 +76,13 @@ LESSON = Lesson("02_unshipped_refund", (
     Step("the parcel comes back to the upstream: money and goods settled",
          parcel_home, expect="钱货两清"),
     quiz_step(),
-), focus=".race-state")
+), focus=".race-state", laptop=True)
 
 
 def test_lesson_02_in_browser(lab: Lab) -> None:
     path = NOTEBOOKS / f"{LESSON.notebook}.ipynb"
     assert path.exists(), f"{path} is missing"
+    lab.page.set_viewport_size(LAPTOP)
     lab.open(path.name)
     lab.run_all()
     for step in LESSON.steps:
@@ -80,5 +90,6 @@ def test_lesson_02_in_browser(lab: Lab) -> None:
         assert re.search(step.expect, shown), f"{LESSON.notebook}: {step.what}: expected /{step.expect}/, " \
                                               f"the page shows {shown!r}"
         lab.assert_no_errors()
+    assert layout_problems(lab) == [], f"{LESSON.notebook}: does not fit 1366×650"
     lab.screenshot(LESSON.notebook, focus=LESSON.focus)
     lab.screenshot(f"{LESSON.notebook}-days", focus=".day-table")

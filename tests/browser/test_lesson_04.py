@@ -104,7 +104,7 @@ LESSON = Lesson(NOTEBOOK, (
     Step("the second review refunds the order",
          move(MerchantAction.CONFIRM_RETURN_RECEIVED.label, Status.SUCCESS), expect=r"已退款 ¥79\.00"),
     quiz_step(),
-), focus=".returns-flow")
+), focus=".returns-flow", laptop=True)
 
 
 def test_lesson_04_in_browser(lab: Lab) -> None:

@@ -55,6 +55,7 @@ class Lesson:
     steps: tuple[Step, ...] = ()
     focus: str | None = None  # CSS selector scrolled into view for the screenshot
     run_only: bool = False  # True only for a lesson with nothing to click (then no steps)
+    laptop: bool = False  # run in a 1366×650 page (a 1366×768 laptop) and check nothing overflows
 
 
 def run_lesson(lab: Lab, lesson: Lesson) -> None:
@@ -62,6 +63,8 @@ def run_lesson(lab: Lab, lesson: Lesson) -> None:
     path = NOTEBOOKS / f"{lesson.notebook}.ipynb"
     if not path.exists():
         pytest.fail(f"{path} has a Lesson entry but does not exist", pytrace=False)
+    if lesson.laptop:
+        lab.page.set_viewport_size(LAPTOP)
     lab.open(path.name)
     lab.run_all()
     for step in lesson.steps:
@@ -70,7 +73,53 @@ def run_lesson(lab: Lab, lesson: Lesson) -> None:
             f"{lesson.notebook}: {step.what}: expected /{step.expect}/, the page shows {shown!r}")
         lab.assert_no_errors()
     lab.assert_no_errors()
+    if lesson.laptop:
+        assert layout_problems(lab) == [], f"{lesson.notebook}: does not fit 1366×650"
     lab.screenshot(lesson.notebook, focus=lesson.focus)
+
+
+# ---- the laptop screen: 1366×768, of which Chrome leaves about 1366×650 to the page ----------
+LAPTOP = {"width": 1366, "height": 650}
+
+# In the lesson's outputs: anything reaching past the window's right edge, any box that scrolls
+# sideways, any button whose label is cut off.
+_LAYOUT_JS = """() => {
+  const root = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const out = [];
+  const name = (el) => `${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')}`
+    + ` «${(el.textContent || '').trim().slice(0, 24)}»`;
+  if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
+  for (const el of root.querySelectorAll('.jp-OutputArea-output *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (box.right > window.innerWidth + 1) out.push('wider than the window: ' + name(el));
+    const overflow = getComputedStyle(el).overflowX;
+    if (overflow !== 'visible' && el.scrollWidth > el.clientWidth + 1) {
+      out.push((el.tagName === 'BUTTON' ? 'label cut off: ' : 'scrolls sideways: ') + name(el));
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+def layout_problems(lab: Lab) -> list[str]:
+    """What does not fit the window in the open lesson's outputs (empty when all fits)."""
+    return lab.page.evaluate(_LAYOUT_JS)
+
+
+def in_view(lab: Lab, selector: str) -> str:
+    """「在视野内」 when the middle of the first `selector` is inside the notebook's visible area."""
+    script = """(sel) => {
+      const el = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) ' + sel);
+      const area = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+      if (!el || !area) return 'missing';
+      const box = el.getBoundingClientRect(), view = area.getBoundingClientRect();
+      const middle = (box.top + Math.min(box.bottom, box.top + 120)) / 2;
+      return middle > view.top && middle < view.bottom ? '在视野内'
+        : `不在视野内：${Math.round(box.top)}–${Math.round(box.bottom)}，`
+          + `可见 ${Math.round(view.top)}–${Math.round(view.bottom)}`;
+    }"""
+    return lab.page.evaluate(script, selector)
 
 
 def quiz_step(question: int = 1, choice: int = 1) -> Step:
@@ -93,6 +142,13 @@ def explorer_move(move: MerchantAction) -> Callable[[Lab], str]:
     return lambda lab: lab.click_and_read(move.label, ".explorer-state", selector=".explorer-action")
 
 
+def grey_click_in_view(lab: Lab) -> str:
+    """Click 「确认收到退货并退款」 while nothing came back: refused; is the reason on screen?"""
+    lab.click_and_read(MerchantAction.CONFIRM_RETURN_RECEIVED.label, ".explorer-message",
+                       selector=".explorer-action")
+    return lab.text(".explorer-message") + " " + in_view(lab, ".explorer-message")
+
+
 LESSONS = (
     Lesson("00_start_here", (
         Step("the demo explorer starts at 待商家同意",
@@ -104,13 +160,15 @@ LESSONS = (
     Lesson("01_aftersales_basics", (
         Step("a 退货退款 case starts at 待商家同意",
              explorer_start(AfterSaleType.RETURN_REFUND), expect=Status.AWAIT_MERCHANT.label),
+        Step("a grey button is refused, and the reason is in view beside the buttons",
+             grey_click_in_view, expect="在视野内"),
         Step("同意退货申请 leads to 待买家退货",
              explorer_move(MerchantAction.AGREE_RETURN), expect=Status.AWAIT_BUYER_RETURN.label),
         Step("the message names the move",
              lambda lab: lab.wait_text(".explorer-message", re.escape(MerchantAction.AGREE_RETURN.label)),
              expect=MerchantAction.AGREE_RETURN.label),
         quiz_step(),
-    ), focus=".explorer-state"),
+    ), focus=".explorer-state", laptop=True),
 )
 
 

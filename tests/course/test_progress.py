@@ -23,6 +23,7 @@ from helpers.course.progress import (
     parse_file,
 )
 from helpers.engine.model import SHANGHAI
+from tests.budget import around_the_engine
 
 
 @pytest.fixture(autouse=True)
@@ -69,12 +70,14 @@ def test_one_trainee_written_in_different_ways_is_one_file():
     assert file_stem(composed) == file_stem(decomposed) == file_stem(" ZOË\t  林 ") == "zoë%20林"
 
 
+@around_the_engine()
 @given(st.text(min_size=1, max_size=80), st.text(min_size=1, max_size=80))
 def test_different_names_never_share_a_file(a, b):
     if normalise_name(a) and normalise_name(b) and normalise_name(a) != normalise_name(b):
         assert file_stem(a) != file_stem(b)
 
 
+@around_the_engine()
 @given(st.text(min_size=1, max_size=300).filter(lambda n: normalise_name(n)))
 def test_every_stem_is_safe_on_every_system(name):
     stem = file_stem(name)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from helpers import DataFileError, PolicyError, load_policy, load_products, load_suppliers
 from helpers.engine.policy import parse_policy
 from helpers.paths import PROJECT_ROOT, data_path
+from tests.budget import around_the_engine
 
 TEXT = data_path("policy.toml").read_text(encoding="utf-8")
 SUPPLIERS = data_path("suppliers.csv").read_text(encoding="utf-8")
@@ -197,6 +198,7 @@ ODD_VALUES = ["inf", "nan", "-inf", "-1", "0", "1e400", "1e9", "true", "false", 
               "{a = 1}", "1.5", "99", "9999999999999999999999", "2026-05-03", '"\u202e"', "'x'"]
 
 
+@around_the_engine()
 @given(st.sampled_from(VALUE_LINES), st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=12)),
        st.booleans())
 def test_any_one_line_edit_gives_a_policy_or_one_message(line, value, delete):
@@ -214,6 +216,7 @@ def test_any_one_line_edit_gives_a_policy_or_one_message(line, value, delete):
     assert all(isinstance(s.enabled, bool) for s in policy.strategies.values())
 
 
+@around_the_engine()
 @given(st.integers(min_value=1, max_value=10), st.integers(min_value=0, max_value=3),
        st.one_of(st.sampled_from(["", " ", "S09", "S01", "-1", "1e3", "nan", "12,00", '"a,b"', "\ufeff"]),
                  st.text(max_size=8)))

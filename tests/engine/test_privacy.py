@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.engine.privacy import find_personal_data, mask_name, mask_phone, mask_text
+from tests.budget import around_the_engine
 
 PHONE = "139" + "12345678"  # built at run time: no full number is stored in the repo
 
@@ -38,6 +39,7 @@ def test_masked_values_are_not_found_again():
     assert find_personal_data("买家 138****5678 已脱敏") == []
 
 
+@around_the_engine()
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
        st.text(alphabet="退货请寄回上家，谢谢 ", max_size=20))
 def test_no_mobile_survives_masking(number, words):

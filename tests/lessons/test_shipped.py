@@ -25,6 +25,7 @@ from helpers.lessons.shipped import (
     find_supplier,
     form_for_supplier,
     form_problems,
+    form_warnings,
     goods_place,
     ledger,
     mirror,
@@ -33,6 +34,7 @@ from helpers.lessons.shipped import (
     strategies_for,
     verdict_of,
 )
+from tests.budget import around_the_engine
 
 PHONE = "139" + "12345678"  # built at run time: no full number is stored in the repo
 MOBILE = re.compile(r"(?<![\d*])1[3-9]\d{9}(?![\d*])")
@@ -79,9 +81,11 @@ def test_the_address_book_entry_of_the_right_supplier_passes(form):
     assert form_problems(form) == []
 
 
-def test_another_suppliers_address_is_refused_by_name(suppliers):
-    problems = form_problems(form_for_supplier(suppliers["S01"]))
-    assert len(problems) == 1 and "广州花城服饰档口" in problems[0]
+def test_another_suppliers_address_saves_and_the_coach_names_the_right_one(suppliers):
+    wrong = form_for_supplier(suppliers["S01"])
+    assert form_problems(wrong) == []  # the back office cannot tell whose address it is
+    warnings = form_warnings(wrong)
+    assert [w.kind for w in warnings] == ["wrong_upstream"] and "广州花城服饰档口" in warnings[0].text
 
 
 def test_an_empty_form_lists_every_missing_field():
@@ -94,11 +98,13 @@ def test_an_edited_phone_is_checked(form):
     assert any("020-8555" in p for p in form_problems(broken))
 
 
-def test_a_full_phone_in_the_note_stops_the_form_only_while_the_sms_is_on(form):
+def test_a_full_phone_in_the_note_is_warned_about_only_while_the_sms_is_on(form):
     noisy = replace(form, note=f"有问题请打 {PHONE}")
-    problems = form_problems(noisy)
-    assert problems == ["短信里有未打码的手机号（139****5678）：请删掉，别把买家的个人信息写进短信"]
-    assert form_problems(replace(noisy, sms_on=False)) == []
+    assert form_problems(noisy) == []  # it would be sent: the coach warns, nothing blocks
+    warnings = form_warnings(noisy)
+    assert [w.kind for w in warnings] == ["personal_data"]
+    assert warnings[0].text.startswith("短信里有未打码的手机号（139****5678）")
+    assert form_warnings(replace(noisy, sms_on=False)) == []
 
 
 def test_strategies_follow_the_switch_and_never_auto_agree_a_return(form, policy):
@@ -110,9 +116,9 @@ def test_strategies_follow_the_switch_and_never_auto_agree_a_return(form, policy
     assert Strategy.INTERCEPT_AUTO_REFUND in off  # the shop's other switches stay as they are
 
 
-def test_an_invalid_form_starts_nothing(suppliers):
+def test_an_incomplete_form_starts_nothing():
     with pytest.raises(FormInvalid) as error:
-        start_with_form(form_for_supplier(suppliers["S03"]))
+        start_with_form(form_for_supplier(None))
     assert error.value.problems and "没有保存" in str(error.value)
 
 
@@ -122,7 +128,7 @@ def test_the_sms_asks_to_refuse_and_gives_the_return_address(form):
     sms = build_sms(form)
     assert "拒签" in sms.preview and LESSON_ORDER.id in sms.preview and "女士针织开衫" in sms.preview
     assert form.address.detail in sms.preview and form.address.phone in sms.preview
-    assert LESSON_ORDER.buyer in sms.preview  # the masked name, as staff see it
+    assert LESSON_ORDER.buyer not in sms.preview  # an SMS to the buyer needs no name, masked or not
     assert sms.findings == () and sms.problems == []
     assert sms.text == sms.preview
 
@@ -134,7 +140,7 @@ def test_without_the_strategy_the_sms_does_not_ask_to_refuse(form):
 def test_personal_data_in_the_note_is_found_and_masked_in_the_preview(form):
     sms = build_sms(replace(form, note=f"收件人：王小明 {PHONE}"))
     assert [f.kind for f in sms.findings] == ["name", "phone"]
-    assert PHONE in sms.text  # what would be sent, which is why it must not be saved
+    assert PHONE in sms.text  # what would be sent, which is why the coach warns first
     assert PHONE not in sms.preview and "王小明" not in sms.preview
     assert "139****5678" in sms.preview and "王**" in sms.preview
 
@@ -145,13 +151,14 @@ def test_the_suppliers_business_address_is_not_taken_for_personal_data(form):
     assert "三元里大道1688号B座3楼" in build_sms(packed).preview
 
 
+@around_the_engine()
 @given(number=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
        words=st.text(alphabet="请拒签谢谢包裹，。 ", max_size=12))
 def test_no_mobile_number_reaches_the_preview(number, words):
     form = form_for_supplier(find_supplier("P04").supplier, note=words + number + words)
     sms = build_sms(form)
     assert not MOBILE.search(sms.preview)
-    assert form_problems(form)
+    assert [w.kind for w in form_warnings(form)] == ["personal_data"]
 
 
 # ---- ③ the parcel, ④ the ledger ------------------------------------------------------------
@@ -232,6 +239,7 @@ def test_refusing_the_refund_and_keeping_the_returned_goods_invites_a_dispute(fo
     assert verdicts(desk) == [Verdict.OWED] and not Verdict.OWED.ok
 
 
+@around_the_engine()
 @given(st.lists(st.sampled_from(LESSON_MOVES), max_size=8))
 def test_under_refund_after_refusal_money_never_leaves_while_the_goods_stay_out(moves):
     desk, case_id = start_with_form(form_for_supplier(find_supplier("P04").supplier))

@@ -67,13 +67,21 @@ def test_picking_a_supplier_fills_its_address(app, suppliers):
     assert app.address_boxes["province"].value == ""
 
 
-def test_saving_the_wrong_suppliers_address_changes_nothing(app):
+def test_the_wrong_suppliers_address_is_warned_about_and_saves_when_the_trainee_goes_ahead(app):
     app.supplier_picker.value = "S01"
     app.save_button.click()
-    assert app.form_ok is False and app.desk is None and app.saved_form is None
-    assert "广州花城服饰档口" in app.form_message_html.value
-    assert 'class="error"' in app.form_message_html.value
-    assert "还没开始" in app.state_html.value
+    assert app.desk is None and app.coach_box.warnings  # the coach asks first
+    assert "广州花城服饰档口" in app.coach_box.html.value
+    app.coach_box.think_again_button.click()
+    assert app.desk is None and "还没开始" in app.state_html.value
+    app.save_button.click()
+    app.coach_box.go_ahead_button.click()  # the back office takes it: the form is saved
+    assert app.form_ok and app.saved_form.supplier_id == "S01"
+    assert 'class="error"' in app.form_message_html.value  # saved, but shown as the mistake it is
+    for label in ["买家已签收", "同意退货申请", "买家寄回商品"]:
+        app.button(label).click()
+    assert app.case.return_address == app.suppliers["S01"].address
+    assert "寄到了别的上家" in app.ledger_html.value and "钱还没退" in app.ledger_html.value
 
 
 def test_the_sms_preview_follows_the_form(app):
@@ -86,17 +94,18 @@ def test_the_sms_preview_follows_the_form(app):
     assert "短信通知已关闭" in app.sms_html.value
 
 
-def test_a_full_phone_in_the_note_is_masked_and_blocks_saving(app):
+def test_a_full_phone_in_the_note_is_masked_and_the_coach_warns_before_saving(app):
     app.lookup_button.click()
     app.note_box.value = f"有事打 {PHONE}"
     assert PHONE not in app.sms_html.value and "139****5678" in app.sms_html.value
     assert 'class="error"' in app.sms_html.value
     app.save_button.click()
-    assert app.form_ok is False and app.desk is None
+    assert app.desk is None and "后台不会替你拦" in app.coach_box.html.value
     assert not MOBILE.search(_shown(app))
+    app.coach_box.think_again_button.click()
     app.note_box.value = ""
     app.save_button.click()
-    assert app.form_ok
+    assert app.form_ok and not app.coach_box.warnings
 
 
 def test_saving_lets_the_request_in_and_the_assistant_agrees_refusal_first(saved):
@@ -185,3 +194,13 @@ def test_no_full_phone_number_is_ever_shown(saved):
     shown = _shown(saved)
     assert "139****0217" in shown
     assert not MOBILE.search(shown)
+
+
+def test_a_move_that_keeps_the_status_says_so_instead_of_a_non_transition():
+    app = ShippedApp()
+    app.lookup_button.click()
+    app.save_button.click()
+    app.button("买家已拒签").click()
+    app.button("快递退回中").click()
+    assert "售后成功 → 售后成功" not in app.message
+    assert "售后单仍是「售后成功」" in app.message

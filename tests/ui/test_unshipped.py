@@ -80,7 +80,7 @@ def test_staff_days_and_seed_come_from_the_widgets(days):
     run = days.run()
     assert run.settings.staff.every_hours == 8 and run.settings.staff.cases_per_look == 6
     assert (run.settings.days, run.settings.seed) == (2, 11)
-    assert "种子 11 · 2 天 · 每 8 小时看 6 单" in days.table_html.value
+    assert "第 11 批订单 · 2 天 · 每 8 小时看 6 单" in days.table_html.value
 
 
 def test_a_small_team_without_the_strategy_misses_deadlines(days):
@@ -203,3 +203,15 @@ def test_race_shows_only_masked_buyer_data(race):
     shown = race.order_html.value + race.state_html.value + race.log_html.value
     assert "138****5678" in race.order_html.value
     assert not PHONE.search(shown)
+
+
+def test_race_buttons_are_blue_exactly_when_the_engine_allows_the_move():
+    from helpers.engine.scenarios import possible_moves
+    race = RaceApp()
+    for click in (None, "申请快递拦截", "快递退回中"):
+        if click:
+            race.button(click).click()
+        possible = set(possible_moves(race.desk, race.case_id))
+        assert possible
+        for move, button in race.buttons.items():
+            assert (button.button_style == "primary") == (move in possible), move.label
