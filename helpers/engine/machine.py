@@ -373,7 +373,10 @@ class Desk:
             # Every deadline due by then expires first, in order; a passed deadline named by
             # `event` itself is left for the event (so an earlier one never runs behind the clock).
             skip = event.case_id if event.move is ClockEvent.DEADLINE_PASSED else None
-            recorded = self._expire_until(event.at, skip=skip) if expire else []
+            # Deadlines due at the same moment expire in (deadline, case id) order, as the clock
+            # recorded them: before a logged expiry only those that come before it (replay).
+            before = self._deadline_key(skip) if skip else None
+            recorded = self._expire_until(event.at, skip=skip, before=before) if expire else []
             orders, cases, event, arbitrations = self._transition(event)
         except ActionNotAllowed as error:
             self.orders, self.cases, self.now = saved[0], saved[1], saved[3]
@@ -402,8 +405,18 @@ class Desk:
                                     order_id=""))
         return self._expire_until(when)
 
-    def _expire_until(self, when: datetime, skip: str | None = None) -> list[Event]:
-        """Let every open deadline up to `when` pass, earliest first (not the case `skip`)."""
+    def _deadline_key(self, case_id: str) -> tuple | None:
+        """(deadline, case id) of the open node of `case_id`: its 举证 or its own deadline."""
+        arbitration = self.arbitrations.get(case_id)
+        if arbitration is not None and arbitration.is_open and arbitration.deadline:
+            return (arbitration.deadline, case_id)
+        case = self.cases.get(case_id)
+        return (case.deadline, case_id) if case and case.is_open and case.deadline else None
+
+    def _expire_until(self, when: datetime, skip: str | None = None,
+                      before: tuple | None = None) -> list[Event]:
+        """Let every open deadline up to `when` pass, earliest first (not the case `skip`;
+        with `before`, only the deadlines ordered before that (deadline, case id))."""
         recorded: list[Event] = []
         while True:
             due = sorted([(c.deadline, c.id) for c in self.cases.values()
@@ -411,6 +424,8 @@ class Desk:
                          + [(a.deadline, a.case_id) for a in self.arbitrations.values()
                             if a.is_open and a.deadline and a.deadline <= when
                             and a.case_id != skip])
+            if before is not None:
+                due = [d for d in due if d < before]
             if not due:
                 return recorded
             deadline, case_id = due[0]
