@@ -18,6 +18,10 @@ something the engine disagrees with. Format, with every field:
     moves = ["同意退货申请"]                 # move labels, played in order
     ask = "status"                           # which part of the outcome the choices name
     address = "S02"                          # optional: agree with this supplier's address
+    received = true                          # optional: 仅退款 after the buyer signed (已收货)
+    lost = true                              # optional: the parcel's tracking stalled first
+    no_reason = true                         # optional: the buyer chose 七天无理由
+    claim_true = false                       # optional: what the buyer says is not true
 
     [[questions.choices]]
     id = "a"
@@ -34,11 +38,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.codes import MODELLED_TYPES, AfterSaleType, Labeled
-from ..engine.machine import Move
+from ..engine.codes import EVERYDAY_TYPES, MODELLED_TYPES, AfterSaleType, Labeled, ReturnReason
+from ..engine.machine import Move, Request
 from ..engine.model import load_suppliers, yuan
 from ..engine.policy import Strategy
-from ..engine.scenarios import Outcome, outcome, parse_move
+from ..engine.scenarios import SAMPLE_ORDER, Outcome, outcome, parse_move
 from ..paths import data_path
 from ..strings import t
 
@@ -82,6 +86,10 @@ class Scenario:
     moves: tuple[Move, ...]
     ask: str
     address_supplier: str | None = None
+    received: bool = False
+    lost: bool = False
+    no_reason: bool = False
+    claim_true: bool = True
 
 
 @dataclass(frozen=True)
@@ -147,8 +155,12 @@ def shuffled(question: Question, trainee: str, lesson: str = "") -> tuple[Choice
 def play_scenario(scenario: Scenario) -> Outcome:
     address = (load_suppliers()[scenario.address_supplier].address
                if scenario.address_supplier else None)
+    request = Request(scenario.type, SAMPLE_ORDER.paid_fen,
+                      reason_kind=ReturnReason.NO_REASON if scenario.no_reason else ReturnReason.OTHER,
+                      claim_true=scenario.claim_true)
     return outcome(scenario.type, scenario.moves, strategies=scenario.strategies,
-                   address=address)
+                   address=address, received=scenario.received, stalled=scenario.lost,
+                   request=request)
 
 
 def engine_value(question: Question) -> object:
@@ -250,9 +262,9 @@ def _scenario(raw: dict, fail: Callable[..., QuizError]) -> Scenario:
         type = AfterSaleType.from_label(raw.get("type", ""))
     except KeyError:
         type = None
-    if type not in MODELLED_TYPES:
+    if type not in MODELLED_TYPES + EVERYDAY_TYPES:
         raise fail("quiz.error_type", type=raw.get("type", ""),
-                   known="、".join(m.label for m in MODELLED_TYPES))
+                   known="、".join(m.label for m in MODELLED_TYPES + EVERYDAY_TYPES))
     strategies = []
     for key in raw.get("strategies", []):
         try:
@@ -272,7 +284,11 @@ def _scenario(raw: dict, fail: Callable[..., QuizError]) -> Scenario:
     supplier = raw.get("address")
     if supplier is not None and supplier not in load_suppliers():
         raise fail("quiz.error_supplier", supplier=supplier)
-    return Scenario(type, tuple(strategies), tuple(moves), ask, supplier)
+    flags = {key: raw.get(key, default) for key, default in
+             (("received", False), ("lost", False), ("no_reason", False), ("claim_true", True))}
+    if not all(isinstance(v, bool) for v in flags.values()):
+        raise fail("quiz.error_ask", ask=str(flags), known="true / false")
+    return Scenario(type, tuple(strategies), tuple(moves), ask, supplier, **flags)
 
 
 @dataclass(frozen=True)

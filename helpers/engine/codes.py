@@ -67,6 +67,8 @@ MODELLED_TYPES = (
     AfterSaleType.RETURN_REFUND,
     AfterSaleType.EXCHANGE,
 )
+# 补寄 (type 7) is modelled too, for lesson 09's lost parcels; lessons 00-08 draw the four above.
+EVERYDAY_TYPES = (AfterSaleType.RESEND,)
 
 
 class Status(Labeled):
@@ -134,7 +136,24 @@ class MerchantAction(Labeled):
     STOP_SHIPMENT = 902, "取消发货"
     # Upload the tracking number in the back office (发货): this answers a 售前退 request.
     SHIP_ORDER = 903, "发货（上传快递单号）"
+    # Course values for the everyday cases (lesson 09). 协商 is a proposal the buyer accepts
+    # (recorded as 自动审核方式 14 协商方案自动同意退款) or declines; the platform's own 补寄
+    # operate codes are not in platform-facts A3.
+    PROPOSE_PARTIAL = 904, "提出协商方案（部分退款）"
+    AGREE_RESEND = 905, "同意补寄"
+    REFUSE_RESEND = 906, "拒绝补寄"
+    SHIP_RESEND = 907, "补寄发货（上传快递单号）"
+    # /afterSale/submitEvidence (A8): the merchant's 举证 once the buyer asked for 客服介入.
+    SUBMIT_EVIDENCE = 908, "提交举证"
 
+
+# Refusals: each needs a reason code from the reject list and, where that reason says
+# evidence_need, evidence (A3).
+REFUSING_ACTIONS = frozenset({
+    MerchantAction.REFUSE_RETURN, MerchantAction.REFUSE_RETURN_RECEIVED,
+    MerchantAction.REFUSE_REFUND, MerchantAction.REFUSE_EXCHANGE,
+    MerchantAction.REFUSE_EXCHANGE_RECEIVED, MerchantAction.REFUSE_RESEND,
+})
 
 # Actions that need a return address (operate 101 and 301).
 ACTIONS_NEEDING_ADDRESS = frozenset({MerchantAction.AGREE_RETURN, MerchantAction.AGREE_EXCHANGE})
@@ -146,6 +165,56 @@ class BuyerAction(Labeled):
     SHIP_BACK = "ship_back", "买家寄回商品"
     CANCEL = "cancel", "买家撤销申请"
     CONFIRM_RECEIPT = "confirm_receipt", "买家确认收到换货"
+    ACCEPT_PROPOSAL = "accept_proposal", "买家接受协商方案"
+    DECLINE_PROPOSAL = "decline_proposal", "买家拒绝协商方案"
+    ASK_PLATFORM = "ask_platform", "买家申请客服介入"
+
+
+class ReturnReason(Labeled):
+    """`reason` filter of /afterSale/List (A1)."""
+
+    NO_REASON = 1, "七天无理由退货"
+    OTHER = 2, "非七天无理由退货"
+
+
+class PartType(Labeled):
+    """`part_type` (A1): the whole amount or part of it."""
+
+    FULL = 0, "全额退款"
+    PART = 1, "部分退"
+
+
+class Evidence(Labeled):
+    """What a refusal or a 举证 can carry. The platform takes 1 image or 2 video (A3);
+    which item proves what is the course's own rule."""
+
+    OPENING_VIDEO = "opening_video", "开箱视频"
+    PACKING_VIDEO = "packing_video", "发货打包视频"
+    LOGISTICS_SCREENSHOT = "logistics_screenshot", "物流截图"
+    CHAT_RECORD = "chat_record", "聊天记录截图"
+
+    @property
+    def media(self) -> int:
+        """The platform's evidence type: 1 image, 2 video."""
+        return 2 if self in (Evidence.OPENING_VIDEO, Evidence.PACKING_VIDEO) else 1
+
+
+class ArbitrateStatus(Labeled):
+    """客服介入 states (`arbitrate_status` filter of /afterSale/List, A8)."""
+
+    NONE = 0, "未介入"
+    IN_PROGRESS = 1, "客服处理中"
+    FOR_BUYER = 2, "仲裁结束-支持买家"
+    FOR_SELLER = 3, "仲裁结束-支持卖家"
+    AWAIT_EVIDENCE = 4, "待商家举证"
+    CANCELLED = 255, "取消"
+
+
+class Blame(Labeled):
+    """责任方 (`arbitrate_blame`, A8); the values are the course's."""
+
+    MERCHANT = "merchant", "商责"
+    NOT_MERCHANT = "not_merchant", "非商责"
 
 
 class ParcelState(Labeled):

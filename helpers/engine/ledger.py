@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codes import Labeled, ParcelState, Stage
+from .codes import AfterSaleType, Labeled, ParcelState, PartType, Stage
 from .machine import Desk
 
 
@@ -24,6 +24,7 @@ class Goods(Labeled):
     COMING_BACK = "coming_back", "在退回上家的路上"
     BACK = "back", "已回到发货的上家"
     WRONG_PLACE = "wrong_place", "寄到了别的地址（不是发货的上家）：那里不认这件货，可能拒收或弄丢"
+    LOST = "lost", "丢在快递路上（物流停滞）"
 
 
 class Verdict(Labeled):
@@ -34,6 +35,9 @@ class Verdict(Labeled):
     BOTH_LOST = "both_lost", "钱货两失：钱退了，货却没回来"
     GOODS_LOST = "goods_lost", "货寄错了地方，钱还没退：买家寄了货，会追着要退款"
     NONE = "none", "没有损失：钱没退，货在该在的地方"
+    REFUND_KEPT = "refund_kept", "已收货仅退款：钱退了，货留在买家手里（破损、变质的货本来就不值得寄回）"
+    PARTIAL = "partial", "部分退款：只退了一部分钱，货留在买家手里"
+    LOST_REFUNDED = "lost_refunded", "货丢在快递路上，钱已退给买家：向快递索赔"
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def goods_of(desk: Desk, order_id: str) -> Goods:
     if order.stage is Stage.UNSHIPPED:
         return Goods.WAREHOUSE
     if order.stage is Stage.SHIPPED:
-        return Goods.TO_BUYER
+        return Goods.LOST if order.stalled else Goods.TO_BUYER
     return Goods.WITH_BUYER
 
 
@@ -69,7 +73,14 @@ def ledger(desk: Desk, order_id: str) -> Ledger:
     order = desk.orders[order_id]
     goods = goods_of(desk, order_id)
     refunded = order.refunded_fen
-    if refunded:
+    kept = [c for c in desk.cases.values() if c.order_id == order_id and c.refunded_fen
+            and ((c.got_pkg and c.type is AfterSaleType.SHIPPED_REFUND)
+                 or c.part_type is PartType.PART)]
+    if refunded and goods is Goods.WITH_BUYER and kept:
+        verdict = Verdict.PARTIAL if refunded < order.order.paid_fen else Verdict.REFUND_KEPT
+    elif refunded and goods is Goods.LOST:
+        verdict = Verdict.LOST_REFUNDED
+    elif refunded:
         verdict = {Goods.WAREHOUSE: Verdict.CLEAR, Goods.BACK: Verdict.CLEAR,
                    Goods.COMING_BACK: Verdict.COMING_BACK}.get(goods, Verdict.BOTH_LOST)
     else:

@@ -10,14 +10,14 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 
 from ..paths import data_path
 from ..strings import t
-from .codes import AutoAuditKind, Labeled, Status
+from .codes import AfterSaleType, AutoAuditKind, Evidence, Labeled, Status
 from .datafiles import BOM, DataFileError, read_text, shown, toml_line
 
 
@@ -80,6 +80,42 @@ class Deadline:
         return timedelta(hours=self.hours)
 
 
+class ReasonCheck(Labeled):
+    """How 客服介入 tells whether a refusal's reason holds (the course's own rule): each reject
+    reason in policy.toml names one of these."""
+
+    NO_REASON_EXEMPT = "no_reason_exempt", "商品不在七天无理由范围内，买家却选了七天无理由"
+    PAST_NO_REASON_PERIOD = "past_no_reason_period", "七天无理由已过期"
+    CLAIM_FALSE = "claim_false", "买家说的情况不属实"
+
+
+class GoodsReceived(Labeled):
+    """Whether a reject reason fits a buyer who has the goods (the reject list's `pkg`, A3)."""
+
+    RECEIVED = "received", "已收到货"
+    NOT_RECEIVED = "not_received", "未收到货"
+    ANY = "any", "收没收到都可以"
+
+
+@dataclass(frozen=True)
+class RejectReason:
+    """One reason of the reject list (/afterSale/rejectReasonCodeList, A3). The codes and which
+    evidence counts are the course's examples."""
+
+    code: int
+    label: str
+    types: frozenset[AfterSaleType]
+    received: GoodsReceived
+    evidence_need: bool
+    evidence: frozenset[Evidence]
+    holds: ReasonCheck
+    source: str
+
+    def fits(self, type_: AfterSaleType, got_pkg: bool) -> bool:
+        wanted = GoodsReceived.RECEIVED if got_pkg else GoodsReceived.NOT_RECEIVED
+        return type_ in self.types and self.received in (GoodsReceived.ANY, wanted)
+
+
 @dataclass(frozen=True)
 class Policy:
     strategies: Mapping[Strategy, StrategySetting]
@@ -89,6 +125,17 @@ class Policy:
     notice: str = ""
     source_file: str = ""
     shop: str = ""  # the shop's name, as the certificate prints it ([meta] shop)
+    reject_reasons: Mapping[int, RejectReason] = field(default_factory=lambda: MappingProxyType({}))
+    no_reason_exempt: frozenset[str] = frozenset()  # product ids outside 七天无理由
+    # Who pays the return postage: "buyer" or "merchant", for 七天无理由 and for a quality problem.
+    postage_no_reason: str = "buyer"
+    postage_quality: str = "merchant"
+    intervention_days: int = 7      # how long after a refusal the buyer may ask for 客服介入
+    evidence_hours: float = 48.0    # the merchant's 举证 deadline once 客服介入 starts
+
+    def reasons_for(self, type_: AfterSaleType, got_pkg: bool) -> list[RejectReason]:
+        """The reject reasons the back office offers for this request."""
+        return [r for r in self.reject_reasons.values() if r.fits(type_, got_pkg)]
 
     def is_on(self, strategy: Strategy) -> bool:
         return self.strategies[strategy].enabled
@@ -120,6 +167,7 @@ REQUIRED_DEADLINES = {
 }
 MAX_HOURS = 24 * 365          # a deadline longer than a year is a typo, and overflows no clock
 LIMITS = {"no_reason_return_days": (0, 365), "sms_notices_per_case": (0, 100)}
+PAYERS = ("buyer", "merchant")
 
 
 class _Reader:
@@ -282,6 +330,7 @@ def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
     limits = read.table(raw, "limits", "limits", t("datafile.valid_limits"))
     numbers = {key: read.number(limits, key, int, "limits", low, high, f"{key} = {max(low, 3)}")
                for key, (low, high) in LIMITS.items()}
+    everyday = _everyday(read, raw)
     meta = raw.get("meta", {})
     notice = read.value(meta, "notice", str, "meta", t("datafile.valid_text", name="notice")) \
         if isinstance(meta, dict) and "notice" in meta else ""
@@ -295,7 +344,96 @@ def parse_policy(text: str, source_file: str = "policy.toml") -> Policy:
         notice=notice,
         source_file=source_file,
         shop=shop,
+        **everyday,
     )
+
+
+def _choice(read: _Reader, table: dict, key: str, where: str, kind: type[Labeled]) -> Labeled:
+    choices = "、".join(f'"{m.value}"（{m.zh}）' for m in kind)
+    valid = t("datafile.valid_choice", choices=choices)
+    name = read.value(table, key, str, where, valid)
+    try:
+        return kind(name)
+    except ValueError:
+        raise read.fail(where, key, t("datafile.policy_not_choice", value=shown(name)), valid) from None
+
+
+def _list(read: _Reader, table: dict, key: str, where: str, valid: str) -> list:
+    value = table.get(key)
+    if not isinstance(value, list):
+        raise read.fail(where, key, t("datafile.policy_missing_key") if value is None
+                        else t("datafile.policy_not_list", value=shown(value)), valid)
+    return value
+
+
+def _everyday(read: _Reader, raw: dict) -> dict:
+    """Lesson 09's rules: who pays the return postage, goods outside 七天无理由, 客服介入 and
+    the reject list."""
+    postage = read.table(raw, "postage", "postage", t("datafile.valid_postage"))
+    payers = {}
+    for key in ("no_reason", "quality"):
+        valid = t("datafile.valid_payer")
+        payer = read.value(postage, key, str, "postage", valid)
+        if payer not in PAYERS:
+            raise read.fail("postage", key, t("datafile.policy_not_choice", value=shown(payer)), valid)
+        payers[key] = payer
+    exempt = read.table(raw, "no_reason_exempt", "no_reason_exempt", t("datafile.valid_exempt"))
+    products = _list(read, exempt, "products", "no_reason_exempt", t("datafile.valid_exempt"))
+    if not all(isinstance(p, str) and p.strip() for p in products):
+        raise read.fail("no_reason_exempt", "products", t("datafile.policy_not_list",
+                                                          value=shown(products)),
+                        t("datafile.valid_exempt"))
+    intervention = read.table(raw, "intervention", "intervention", t("datafile.valid_intervention"))
+    days = read.number(intervention, "buyer_days", int, "intervention", 0, 365, "buyer_days = 7")
+    hours = read.number(intervention, "evidence_hours", float, "intervention", 0, MAX_HOURS,
+                        "evidence_hours = 48")
+    reasons: dict[int, RejectReason] = {}
+    raw_reasons = read.table(raw, "reject_reasons", "reject_reasons", t("datafile.valid_reason"))
+    types = "、".join(str(m.value) for m in AfterSaleType)
+    kinds = "、".join(f'"{m.value}"（{m.zh}）' for m in Evidence)
+    for key in raw_reasons:
+        where = f"reject_reasons.{key}"
+        table = read.table(raw_reasons, key, where, t("datafile.valid_reason"))
+        code = read.number(table, "code", int, where, 1, 10**9, "code = 2001")
+        if code in reasons:
+            raise read.fail(where, "code", t("datafile.policy_same_code", value=code),
+                            t("datafile.valid_reason"))
+        found_types = set()
+        for value in _list(read, table, "types", where, t("datafile.valid_types", codes=types)):
+            try:
+                found_types.add(AfterSaleType(value))
+            except ValueError:
+                raise read.fail(where, "types", t("datafile.policy_not_type", value=shown(value)),
+                                t("datafile.valid_types", codes=types)) from None
+        evidence = set()
+        for value in _list(read, table, "evidence", where, t("datafile.valid_evidence", kinds=kinds)):
+            try:
+                evidence.add(Evidence(value))
+            except ValueError:
+                raise read.fail(where, "evidence", t("datafile.policy_not_choice", value=shown(value)),
+                                t("datafile.valid_evidence", kinds=kinds)) from None
+        need = read.value(table, "evidence_need", bool, where, t("datafile.valid_bool"))
+        if need and not evidence:
+            raise read.fail(where, "evidence", t("datafile.policy_evidence_empty"),
+                            t("datafile.valid_evidence", kinds=kinds))
+        reasons[code] = RejectReason(
+            code=code,
+            label=read.value(table, "label", str, where, t("datafile.valid_text", name="label")),
+            types=frozenset(found_types),
+            received=_choice(read, table, "received", where, GoodsReceived),
+            evidence_need=need,
+            evidence=frozenset(evidence),
+            holds=_choice(read, table, "holds", where, ReasonCheck),
+            source=read.value(table, "source", str, where, t("datafile.valid_text", name="source")),
+        )
+    return {
+        "reject_reasons": MappingProxyType(reasons),
+        "no_reason_exempt": frozenset(p.strip() for p in products),
+        "postage_no_reason": payers["no_reason"],
+        "postage_quality": payers["quality"],
+        "intervention_days": days,
+        "evidence_hours": hours,
+    }
 
 
 def load_policy(path: Path | None = None) -> Policy:

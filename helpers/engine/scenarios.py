@@ -19,10 +19,13 @@ from datetime import datetime, timedelta
 
 from .codes import (
     ACTIONS_NEEDING_ADDRESS,
+    REFUSING_ACTIONS,
+    Actor,
     AfterSaleType,
     AutoAuditKind,
     BuyerAction,
     ClockEvent,
+    Evidence,
     MerchantAction,
     ParcelState,
     Stage,
@@ -40,6 +43,7 @@ from .machine import (
     OrderEvent,
     Request,
     actor_of,
+    default_refusal,
 )
 from .model import Address, Order, Supplier, load_suppliers, shanghai
 from .policy import Policy, Strategy, load_policy
@@ -87,32 +91,45 @@ def start_case(
     policy: Policy | None = None,
     suppliers: Mapping[str, Supplier] | None = None,
     at: datetime = START,
+    received: bool = False,
+    stalled: bool = False,
+    request: Request | None = None,
 ) -> tuple[Desk, str]:
     """A desk with `order` brought to the stage `type` needs and the buyer's request opened.
 
     `strategies` lists the 售后小助手 strategies that are on (all others off); None keeps
     policy.toml as it is. The assistant may already have acted when this returns.
+    `received` opens a 仅退款 after the buyer signed for the parcel (已收货仅退款);
+    `stalled` lets the parcel's tracking stop first (a lost parcel; always so for 补寄).
+    `request` replaces the plain request (a 七天无理由 reason, a claim that is not true).
     """
     desk = Desk(policy=policy_with(strategies, policy), suppliers=suppliers or load_suppliers())
     desk.apply(Event(at, OrderEvent.ORDER_PLACED, actor_of(OrderEvent.ORDER_PLACED), order.id,
                      order=order))
-    stage = STAGE_FOR_TYPE[type]
+    stage = Stage.RECEIVED if received else STAGE_FOR_TYPE[type]
     if stage is not Stage.UNSHIPPED:
         desk.apply(Event(at, OrderEvent.HANDED_TO_COURIER,
                          actor_of(OrderEvent.HANDED_TO_COURIER), order.id))
     if stage is Stage.RECEIVED:
         desk.apply(Event(at, ParcelState.SIGNED_BY_BUYER, actor_of(ParcelState.SIGNED_BY_BUYER),
                          order.id))
-    request = Request(type, order.paid_fen if amount_fen is None else amount_fen)
+    if stage is Stage.SHIPPED and (stalled or type is AfterSaleType.RESEND):
+        desk.apply(Event(at, OrderEvent.PARCEL_STALLED, Actor.COURIER, order.id))
+    if request is None:
+        request = Request(type, order.paid_fen if amount_fen is None else amount_fen)
     recorded = desk.apply(Event(at, OrderEvent.APPLY, actor_of(OrderEvent.APPLY), order.id,
                                 request=request))
     return desk, recorded[0].case_id
 
 
-def step(desk: Desk, case_id: str, move: Move | str, *, address: Address | None = None) -> list[Event]:
+def step(desk: Desk, case_id: str, move: Move | str, *, address: Address | None = None,
+         reason_code: int | None = None, evidence: tuple[Evidence, ...] | None = None,
+         amount_fen: int | None = None) -> list[Event]:
     """Make one move on the case a `STEP` later; returns what the desk recorded.
 
     101/301 use `address`, by default the return address of the supplier that ships the item.
+    A refusal uses `reason_code` and `evidence`, by default the first reject reason that fits
+    and the evidence it needs; a 协商 proposes `amount_fen`.
     Raises ActionNotAllowed (desk unchanged) when the engine refuses the move.
     """
     move = parse_move(move)
@@ -123,8 +140,17 @@ def step(desk: Desk, case_id: str, move: Move | str, *, address: Address | None 
         at = max(case.deadline, now)
     if move in ACTIONS_NEEDING_ADDRESS and address is None:
         address = desk.supplier_of(case.order_id).address
+    if move in REFUSING_ACTIONS and reason_code is None:
+        reason_code, default_evidence = default_refusal(desk.policy, case)
+        evidence = default_evidence if evidence is None else evidence
+    if move is MerchantAction.PROPOSE_PARTIAL and amount_fen is None:
+        amount_fen = case.requested_fen // 2
+    arbitration = desk.arbitrations.get(case_id)
+    if move is ClockEvent.DEADLINE_PASSED and arbitration is not None and arbitration.is_open:
+        at = max(arbitration.deadline, now)
     return desk.apply(Event(at=at, move=move, actor=actor_of(move), order_id=case.order_id,
-                            case_id=case_id, address=address))
+                            case_id=case_id, address=address, reason_code=reason_code,
+                            evidence=tuple(evidence or ()), amount_fen=amount_fen))
 
 
 def play(desk: Desk, case_id: str, moves: Iterable[Move | str], *,
@@ -137,7 +163,8 @@ def play(desk: Desk, case_id: str, moves: Iterable[Move | str], *,
 
 def fork(desk: Desk) -> Desk:
     """An independent copy of `desk` (its values are frozen, so copying the containers is enough)."""
-    return replace(desk, orders=dict(desk.orders), cases=dict(desk.cases), log=list(desk.log))
+    return replace(desk, orders=dict(desk.orders), cases=dict(desk.cases), log=list(desk.log),
+                   arbitrations=dict(desk.arbitrations))
 
 
 def candidate_moves(case_type: AfterSaleType) -> tuple[Move, ...]:
@@ -226,9 +253,14 @@ def outcome(
     address: Address | None = None,
     amount_fen: int | None = None,
     policy: Policy | None = None,
+    received: bool = False,
+    stalled: bool = False,
+    request: Request | None = None,
 ) -> Outcome:
-    """Start a case of `type`, make `moves`; how it ended (the first refused move stops it)."""
-    desk, case_id = start_case(type, strategies=strategies, amount_fen=amount_fen, policy=policy)
+    """Start a case of `type`, make `moves`; how it ended (the first refused move stops it).
+    `received`, `stalled` and `request` are start_case's."""
+    desk, case_id = start_case(type, strategies=strategies, amount_fen=amount_fen, policy=policy,
+                               received=received, stalled=stalled, request=request)
     refused, message = None, ""
     for move in moves:
         try:

@@ -252,7 +252,8 @@ def needs_person(case: Case, desk: Desk) -> bool:
     """A case waiting for the merchant that the assistant has not taken care of."""
     if not case.is_open or case.refusal_agreed:
         return False
-    return case.status in (Status.AWAIT_MERCHANT, Status.AWAIT_SECOND_REVIEW)
+    return case.status in (Status.AWAIT_MERCHANT, Status.AWAIT_SECOND_REVIEW,
+                           Status.AWAIT_MERCHANT_SHIP)
 
 
 def staff_decision(case: Case, desk: Desk) -> list[tuple[MerchantAction, object]]:
@@ -267,7 +268,14 @@ def staff_decision(case: Case, desk: Desk) -> list[tuple[MerchantAction, object]
         # The parcel is out: shipping answers the request (the buyer may apply again).
         return [(MerchantAction.SHIP_ORDER, None)]
     if type_ is AfterSaleType.SHIPPED_REFUND:
+        if case.got_pkg or order.stalled:
+            # 已收货仅退款 (破损、变质、少件, checked against the buyer's photos) or a lost
+            # parcel: nothing to refuse or get back, so the refund is agreed (lesson 09).
+            return [(MerchantAction.AGREE_REFUND, None)]
         return [(MerchantAction.AGREE_REFUND_AFTER_REFUSAL, None)]
+    if type_ is AfterSaleType.RESEND:
+        return [(MerchantAction.AGREE_RESEND if status is Status.AWAIT_MERCHANT
+                 else MerchantAction.SHIP_RESEND, None)]
     if status is Status.AWAIT_MERCHANT:
         agree = MerchantAction.AGREE_RETURN if type_ is AfterSaleType.RETURN_REFUND \
             else MerchantAction.AGREE_EXCHANGE

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..engine.addresses import address_problems
 from ..engine.codes import (
+    EVERYDAY_TYPES,
     MODELLED_TYPES,
     PARCEL_STATES_GOODS_COMING_BACK,
     AfterSaleType,
@@ -85,6 +86,9 @@ class CaseSpec:
     buyer: str = "顾**"
     phone: str = "1**********"
     label: str = ""
+    # Lesson 09's starting points (shift_02): 仅退款 after receipt, a parcel whose tracking stalled.
+    received: bool = False
+    lost: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,9 +209,18 @@ def _type(label: object, fail) -> AfterSaleType:
         type_ = AfterSaleType.from_label(str(label))
     except KeyError:
         type_ = None
-    if type_ not in MODELLED_TYPES:
+    if type_ not in MODELLED_TYPES + EVERYDAY_TYPES:
         raise fail("capstone.error_type", type=label)
     return type_
+
+
+def _everyday_start(entry: dict, fail) -> dict[str, bool]:
+    """Lesson 09's optional keys of a case: `received = true` (仅退款 after the buyer signed)
+    and `lost = true` (the parcel's tracking stalled first; always so for 补寄)."""
+    flags = {key: entry.get(key, False) for key in ("received", "lost")}
+    if not all(isinstance(value, bool) for value in flags.values()):
+        raise fail("capstone.error_flag", keys="received、lost")
+    return flags
 
 
 def _product(product: object, fail) -> str:
@@ -235,7 +248,7 @@ def _case_spec(entry: dict, fail) -> CaseSpec:
         minutes_left=int(left) if left is not None else None,
         amount_fen=round(float(amount) * 100) if amount is not None else None,
         buyer=str(entry.get("buyer", "顾**")), phone=str(entry.get("phone", "1**********")),
-        label=str(entry.get("label", "")))
+        label=str(entry.get("label", "")), **_everyday_start(entry, fail))
 
 
 def _request(entry: dict, rid: str, defaults: dict[str, int], lessons: dict, fail, need) -> RequestSpec:
@@ -467,6 +480,11 @@ class Situation:
     missed_before: bool = False
     extra: dict = field(default_factory=dict)
 
+    @property
+    def queue_deadline(self) -> datetime | None:
+        """The deadline the queue shows for this request (as the shift began)."""
+        return self.extra.get("queue_deadline")
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -525,8 +543,12 @@ class Shift:
 
     def __init__(self, script: Script | str = DEFAULT_SCRIPT, *, clock: bool = False,
                  policy: Policy | None = None, suppliers: Mapping[str, Supplier] | None = None,
-                 products: Mapping[str, Product] | None = None) -> None:
+                 products: Mapping[str, Product] | None = None, fair: bool = False) -> None:
         self.script = load_script(script) if isinstance(script, str) else script
+        # The fair clock: the trainee sees the queue and picks the order; reading time is not
+        # counted, each request takes `minutes_per_request` (see `queue`, `pick`).
+        self.fair = fair
+        self.done: set[int] = set()
         self.policy = policy or load_policy()
         self.suppliers = suppliers or load_suppliers()
         self.products = products or load_products()
@@ -534,6 +556,8 @@ class Shift:
         self.now = self.script.start
         self.situations = [self._situation(number, spec)
                            for number, spec in enumerate(self.script.requests, start=1)]
+        for situation in self.situations:
+            situation.extra["queue_deadline"] = _queue_deadline(situation)
         self.index = 0
         self.verdicts: list[Verdict] = []
 
@@ -549,11 +573,51 @@ class Shift:
 
     @property
     def total_points(self) -> int:
-        return sum(ask.points for s in self.situations for ask in s.asks)
+        return sum(ask.points for s in self.situations for ask in s.asks) \
+            + sum(self._order_points(n) for n in range(len(self.situations)))
 
     @property
     def score(self) -> int:
         return sum(v.earned for v in self.verdicts)
+
+    # -- the fair clock (queue and order); the functions are shift_queue / shift_pick below
+
+    def queue(self) -> list[QueueEntry]:
+        return shift_queue(self)
+
+    def pick(self, number: int) -> Situation:
+        return shift_pick(self, number)
+
+    def _order_points(self, number: int) -> int:
+        """Points for answering request `number` in time order (fair clock, deadline requests)."""
+        if not self.fair or self.situations[number].queue_deadline is None:
+            return 0
+        return ORDER_POINTS
+
+    def _order_verdict(self, number: int) -> list[Verdict]:
+        """Was request `number` handled before every request with a later (or no) deadline?"""
+        points = self._order_points(number)
+        if not points:
+            return []
+        situation = self.situations[number]
+        mine = situation.queue_deadline
+        earlier = [self.situations[n] for n in self.done
+                   if self.situations[n].queue_deadline is None
+                   or self.situations[n].queue_deadline > mine]
+        correct = not earlier
+        reason = t("capstone.order_right") if correct else t(
+            "capstone.order_wrong", others="、".join(s.spec.title for s in earlier))
+        word = t("capstone.right" if correct else "capstone.wrong", points=points)
+        return [Verdict(request_id=situation.spec.id, request_title=situation.spec.title,
+                        lesson=situation.spec.lesson, ask="order", chosen=None, chosen_label="",
+                        right="", right_label="", points=points, earned=points if correct else 0,
+                        reason=f"{word} {reason}")]
+
+    def _advance(self) -> None:
+        """The request just decided is done; the next is the first one not done."""
+        self.done.add(self.index)
+        pending = [n for n in range(len(self.situations)) if n not in self.done]
+        self.index = pending[0] if pending else len(self.situations)
 
     def key(self, situation: Situation | None = None) -> dict[str, str]:
         """The engine's answer to every ask of the request: {ask kind: option id}."""
@@ -587,7 +651,7 @@ class Shift:
             desk, case_id = start_case(
                 spec.type, strategies=spec.strategies if strategies is None else strategies,
                 order=order, amount_fen=spec.amount_fen, policy=self.policy,
-                suppliers=self.suppliers, at=opened)
+                suppliers=self.suppliers, at=opened, received=spec.received, stalled=spec.lost)
             play(desk, case_id, spec.before)
             desk.advance_to(start)
         except ActionNotAllowed as error:
@@ -739,13 +803,15 @@ class Shift:
             return []
         late = False
         if self.clock:
-            self.now += timedelta(minutes=max(thinking_minutes, 0.0))
+            if not self.fair:
+                self.now += timedelta(minutes=max(thinking_minutes, 0.0))
             if situation.spec.kind == "case":
                 situation.board.desk.advance_to(self.now)
                 late = situation.board.case.missed_deadline and not situation.missed_before
         verdicts = [self._verdict(situation, ask, answers.get(ask.kind), late) for ask in situation.asks]
+        verdicts += self._order_verdict(self.index)
         self.verdicts += verdicts
-        self.index += 1
+        self._advance()
         if self.clock:
             self.now += timedelta(minutes=self.script.minutes_per_request)
         return verdicts
@@ -834,6 +900,8 @@ class Shift:
         for lesson, title in self.script.lessons.items():
             asks = [(ask.points, s.spec.id, ask.kind) for s in self.situations for ask in s.asks
                     if s.spec.lesson == lesson]
+            asks += [(self._order_points(n), s.spec.id, "order")
+                     for n, s in enumerate(self.situations) if s.spec.lesson == lesson]
             earned = sum(v.earned for v in self.verdicts if v.lesson == lesson)
             by_lesson.append(LessonScore(lesson, title, earned, sum(p for p, _id, _kind in asks)))
         return Report(
@@ -842,6 +910,49 @@ class Shift:
             passed=self.finished and 100 * score >= self.script.pass_score * total,
             by_lesson=tuple(by_lesson), lost=tuple(v for v in self.verdicts if not v.correct),
             verdicts=tuple(self.verdicts), started=self.script.start, ended=self.now)
+
+
+# ---- the fair clock: the queue with its deadlines, the trainee picks the order --------------
+
+ORDER_POINTS = 2  # per request with a deadline, under the fair clock: handled in time order
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A request not handled yet, as the queue shows it."""
+
+    number: int               # its index in `Shift.situations`
+    title: str
+    deadline: datetime | None  # the merchant's deadline of its case (None: no clock on it)
+    left: str                  # the time left, in words
+
+
+def _queue_deadline(situation: Situation) -> datetime | None:
+    """The deadline a person must beat on this request, as the shift began (None: none)."""
+    if situation.spec.kind != "case":
+        return None
+    case = situation.board.case
+    return case.deadline if case.is_open and needs_person(case, situation.board.desk) else None
+
+
+def shift_queue(shift: Shift) -> list[QueueEntry]:
+    """The requests not handled yet, most urgent first (no deadline last), with time left."""
+    entries = []
+    for number, situation in enumerate(shift.situations):
+        if number in shift.done:
+            continue
+        deadline = situation.queue_deadline
+        entries.append(QueueEntry(number, situation.spec.title, deadline,
+                                  left_text(deadline, shift.now) if deadline else t("capstone.no_clock")))
+    return sorted(entries, key=lambda e: (e.deadline is None, e.deadline or shift.now, e.number))
+
+
+def shift_pick(shift: Shift, number: int) -> Situation:
+    """Handle request `number` next (the fair clock lets the trainee choose the order)."""
+    if number in shift.done or not 0 <= number < len(shift.situations):
+        raise ValueError(number)
+    shift.index = number
+    return shift.situations[number]
 
 
 def _deadline_before(situation: Situation) -> str:

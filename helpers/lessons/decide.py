@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from ..engine.codes import (
+    EVERYDAY_TYPES,
     MODELLED_TYPES,
     Actor,
     AfterSaleType,
@@ -76,6 +77,7 @@ class BuyerAsk(Enum):
     REFUND = "refund"
     RETURN = "return"
     EXCHANGE = "exchange"
+    RESEND = "resend"   # the parcel is lost: send another one (补寄)
 
     @property
     def label(self) -> str:
@@ -87,7 +89,12 @@ TYPES_FOR_ASK: Mapping[BuyerAsk, tuple[AfterSaleType, ...]] = {
     BuyerAsk.REFUND: (AfterSaleType.UNSHIPPED_REFUND, AfterSaleType.SHIPPED_REFUND),
     BuyerAsk.RETURN: (AfterSaleType.RETURN_REFUND,),
     BuyerAsk.EXCHANGE: (AfterSaleType.EXCHANGE,),
+    BuyerAsk.RESEND: (AfterSaleType.RESEND,),
 }
+
+# 仅退款 after receipt (`got_pkg` 1: 破损、少件、变质, with the buyer's photos) is the same
+# type as 已发货仅退款: the buyer keeps the goods, so nothing is refused or sent back.
+RECEIVED_REFUND = (Stage.RECEIVED, BuyerAsk.REFUND)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ class Situation:
     ask: BuyerAsk
     strategies: frozenset[Strategy] = frozenset()
     product_id: str = DEFAULT_PRODUCT
+    lost: bool = False  # the parcel's tracking stopped (疑似丢件)
 
 
 @dataclass(frozen=True)
@@ -172,12 +180,17 @@ class Decision:
 
 def case_type(stage: Stage, ask: BuyerAsk) -> AfterSaleType | None:
     """The type of the request `ask` at `stage`, or None when the course has no such request."""
+    if (stage, ask) == RECEIVED_REFUND:
+        return AfterSaleType.SHIPPED_REFUND
     return next((t for t in TYPES_FOR_ASK[ask] if STAGE_FOR_TYPE[t] is stage), None)
 
 
 def types_at(stage: Stage) -> tuple[AfterSaleType, ...]:
     """The types a buyer can open at `stage` (what to offer when the ask does not fit)."""
-    return tuple(t for t in MODELLED_TYPES if STAGE_FOR_TYPE[t] is stage)
+    types = tuple(t for t in MODELLED_TYPES + EVERYDAY_TYPES if STAGE_FOR_TYPE[t] is stage)
+    if stage is Stage.RECEIVED:
+        types = (AfterSaleType.SHIPPED_REFUND, *types)
+    return types
 
 
 def strategy_of(policy: Policy, kind: AutoAuditKind) -> Strategy:
@@ -205,15 +218,20 @@ def decide(situation: Situation, *, policy: Policy | None = None,
         return decision
     order = order_for(product)
     policy = policy_with(situation.strategies, base)
+    received = situation.stage is Stage.RECEIVED and type_ is AfterSaleType.SHIPPED_REFUND
+    stalled = situation.lost and situation.stage is Stage.SHIPPED
+    if type_ is AfterSaleType.RESEND and not stalled:
+        return replace(decision, type=None)  # only a lost parcel is resent
 
     # The request as it lands, before anyone acts: ask the assistant about it.
-    quiet, case_id = start_case(type_, strategies=[], order=order, policy=base, suppliers=suppliers)
+    quiet, case_id = start_case(type_, strategies=[], order=order, policy=base, suppliers=suppliers,
+                                received=received, stalled=stalled)
     reaction = assistant_decision(policy, quiet.cases[case_id], quiet.orders[order.id], supplier)
     assistant = AssistantAct(reaction[0], reaction[1], strategy_of(policy, reaction[1])) \
         if reaction else None
 
     desk, case_id = start_case(type_, strategies=situation.strategies, order=order, policy=base,
-                               suppliers=suppliers)
+                               suppliers=suppliers, received=received, stalled=stalled)
     late = _late_outcome(desk, case_id)
     branches = _play_path(desk, case_id)
     steps = tuple(_steps(desk, case_id, supplier, branches))
@@ -272,16 +290,24 @@ def _steps(desk: Desk, case_id: str, supplier: Supplier,
     started = next(i for i, m in enumerate(marks) if m.event.case_id == case_id)
     index_of = {id(event): i for i, event in enumerate(desk.log)}
     amount = yuan(desk.cases[case_id].requested_fen)
+    case = desk.cases[case_id]
     for mark in marks[started + 1:]:
         event = mark.event
+        move_key = event.move
+        if event.move is MerchantAction.AGREE_REFUND and case.got_pkg:
+            move_key = "agree_refund_received"
+        elif event.move is MerchantAction.AGREE_REFUND and desk.orders[case.order_id].stalled:
+            move_key = "agree_refund_lost"
         yield PathStep(
             move=event.move, actor=event.actor, auto=event.auto, type=mark.type,
             status=mark.status,
-            text=how(event.move, supplier=supplier.name, address=supplier.address.one_line(),
+            text=how(move_key, supplier=supplier.name, address=supplier.address.one_line(),
                      amount=amount),
             branches=branches.get(index_of.get(id(event), -1), ()))
 
 
-def how(move: Move, **params: object) -> str:
-    """How to do `move` (or what it means when someone else makes it), from the catalog."""
-    return t(f"decide.how_{move.name.lower()}", **params)
+def how(move: Move | str, **params: object) -> str:
+    """How to do `move` (or what it means when someone else makes it), from the catalog; a
+    string names a variant (`agree_refund_received`: the buyer has the goods)."""
+    name = move if isinstance(move, str) else move.name.lower()
+    return t(f"decide.how_{name}", **params)

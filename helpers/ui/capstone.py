@@ -130,6 +130,17 @@ class CapstoneApp(App):
         self.counter_html.add_class("capstone-counter")
         self.request_html = widgets.HTML()
         self.request_html.add_class("capstone-request")
+        # The fair clock: with the clock on, the queue and its deadlines are shown and the
+        # trainee picks which request to handle next; reading time is not counted.
+        self.queue_html = widgets.HTML()
+        self.queue_html.add_class("capstone-queue")
+        self.queue_picker = widgets.Dropdown(description=t("capstone.queue_pick"),
+                                             style={"description_width": "initial"},
+                                             layout=widgets.Layout(width="auto"))
+        self.queue_picker.add_class("capstone-queue-pick")
+        self._queue_box = widgets.VBox([self.queue_html, self.queue_picker])
+        self._showing_queue = False
+        self.queue_picker.observe(lambda _change: self._pick_from_queue(), names="value")
         self.asks_box = widgets.VBox()
         self._blocks: list[tuple[widgets.HTML, widgets.RadioButtons, widgets.VBox]] = []
         self.radios: dict[str, widgets.RadioButtons] = {}
@@ -172,7 +183,7 @@ class CapstoneApp(App):
             widgets.HTML(f"<h3>{escape(self.script.title)}</h3>"
                          + div("capstone-muted", self.script.note)),
             widgets.HBox([self.clock_box, self.restart_button]),
-            suppliers, self.counter_html, self.request_html, self.asks_box,
+            suppliers, self.counter_html, self._queue_box, self.request_html, self.asks_box,
             widgets.HBox([self.submit_button, self.next_button]),
             self.message_html, self.feedback_html, self.report_html, self.certificate_box,
         ])
@@ -194,7 +205,7 @@ class CapstoneApp(App):
 
     def restart(self) -> None:
         """A fresh shift (with the clock if ticked)."""
-        self.shift = Shift(self.script, clock=self.clock_box.value)
+        self.shift = Shift(self.script, clock=self.clock_box.value, fair=self.clock_box.value)
         self.verdicts = []
         self.report = None
         self.certificate_path = None
@@ -213,7 +224,7 @@ class CapstoneApp(App):
             self._say(t("capstone.pick_all"))
             return []
         thinking = 0.0
-        if self.shift.clock:
+        if self.shift.clock and not self.shift.fair:
             real_minutes = (self.timer() - self._shown_at) / 60
             thinking = real_minutes * self.script.sim_minutes_per_real_minute
         verdicts = self.shift.decide(answers, thinking)
@@ -335,6 +346,34 @@ class CapstoneApp(App):
         self.submit_button.disabled = False
         self.next_button.disabled = True
         self._shown_at = self.timer()
+        self._show_queue()
+
+    def _show_queue(self) -> None:
+        """The requests left, most urgent first, and the picker of the next one (clock on)."""
+        shift = self.shift
+        if not shift.fair or shift.finished:
+            self._queue_box.layout.display = "none"
+            return
+        entries = shift.queue()
+        self._showing_queue = True
+        try:
+            self.queue_html.value = f"<b>{escape(t('capstone.queue_title'))}</b>" + "".join(
+                div("capstone-queue-item", t("capstone.queue_line", title=e.title, left=e.left))
+                for e in entries)
+            self.queue_picker.options = [(e.title, e.number) for e in entries]
+            self.queue_picker.value = shift.index
+        finally:
+            self._showing_queue = False
+        self._queue_box.layout.display = None
+
+    def _pick_from_queue(self) -> None:
+        """The trainee chose another request to handle next (only before answering this one)."""
+        number = self.queue_picker.value
+        if self._showing_queue or number is None or number == self.shift.index \
+                or self.submit_button.disabled:
+            return
+        self.shift.pick(number)
+        self._show_request()
 
     def _ask_blocks(self, count: int) -> list[tuple[widgets.HTML, widgets.RadioButtons, widgets.VBox]]:
         """`count` question blocks, reused from request to request (building new widgets for

@@ -50,17 +50,19 @@ class DecideApp(App):
             s: widgets.Checkbox(value=self.policy.is_on(s), description=s.label, indent=False,
                                 layout=widgets.Layout(width="auto", margin="0 16px 0 0"))
             for s in Strategy}
+        self.lost_box = widgets.Checkbox(value=False, description=t("decide.lost"), indent=False,
+                                         layout=widgets.Layout(width="auto"))
         self.result_html = widgets.HTML()
         self.result_html.add_class("decide-result")
 
-        for picker in (self.stage_picker, self.ask_picker, self.product_picker,
+        for picker in (self.stage_picker, self.ask_picker, self.product_picker, self.lost_box,
                        *self.strategy_boxes.values()):
             picker.observe(self._on_change, names="value")
 
         self.widget = widgets.VBox([
             practice_style(),
             widgets.HTML(f'<div class="practice-title">{escape(t("decide.title"))}</div>'),
-            widgets.HBox([self.stage_picker, self.ask_picker, self.product_picker],
+            widgets.HBox([self.stage_picker, self.ask_picker, self.product_picker, self.lost_box],
                          layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HTML(f'<div class="practice-muted">{escape(t("decide.strategies"))}</div>'),
             widgets.HBox(list(self.strategy_boxes.values()), layout=widgets.Layout(flex_flow="row wrap")),
@@ -73,7 +75,8 @@ class DecideApp(App):
     @property
     def situation(self) -> Situation:
         on = frozenset(s for s, box in self.strategy_boxes.items() if box.value)
-        return Situation(self.stage_picker.value, self.ask_picker.value, on, self.product_picker.value)
+        return Situation(self.stage_picker.value, self.ask_picker.value, on, self.product_picker.value,
+                         lost=self.lost_box.value)
 
     def _on_change(self, _change: dict) -> None:
         self.show()

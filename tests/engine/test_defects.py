@@ -123,3 +123,28 @@ def test_exchange_turned_into_refund_refunds_what_the_goods_cost(desk):
 
     assert desk.cases[case_id].status is Status.SUCCESS
     assert desk.cases[case_id].refunded_fen == 7900
+
+
+def test_two_deadlines_at_the_same_moment_replay_in_the_order_they_were_logged(policy, suppliers):
+    """Found by the lesson 09 property tests: two cases due at the same minute expired in
+    (deadline, case id) order, but replaying the first expiry let the second one pass first,
+    so the logged second expiry then met a closed case."""
+    from datetime import timedelta
+
+    from helpers import Desk, Event, Order, OrderEvent, ParcelState, Request, shanghai
+    from helpers.engine.machine import actor_of
+
+    desk = Desk(policy.with_strategies(unshipped_auto_refund=False, refund_after_refusal=False,
+                                       intercept_auto_refund=False, auto_agree_return=False),
+                suppliers)
+    at = shanghai(2026, 11, 26, 8)
+    for n in range(2):
+        order = Order(f"O{n}", "P01", "S01", 3990, "测*", "138****0000")
+        for move in (OrderEvent.ORDER_PLACED, OrderEvent.HANDED_TO_COURIER, ParcelState.SIGNED_BY_BUYER):
+            desk.apply(Event(at, move, actor_of(move), order.id, order=order))
+    for n in range(2):
+        desk.apply(Event(at, OrderEvent.APPLY, actor_of(OrderEvent.APPLY), f"O{n}",
+                         request=Request(AfterSaleType.SHIPPED_REFUND, 100)))
+    desk.advance_to(at + timedelta(days=3))
+    replayed = Desk.replay(desk.log, desk.policy, suppliers)
+    assert replayed.snapshot() == desk.snapshot()

@@ -27,8 +27,9 @@ from helpers import (
     Strategy,
     shanghai,
 )
+from helpers.engine.codes import REFUSING_ACTIONS
 from helpers.engine.ledger import Goods, Verdict, ledger
-from helpers.engine.machine import actor_of
+from helpers.engine.machine import actor_of, default_refusal
 
 START = shanghai(2026, 11, 26, 9)
 PAID = 12900
@@ -46,6 +47,9 @@ class Shop:
     def event(self, move, **fields):
         self.at += timedelta(minutes=5)
         fields.setdefault("case_id", "AS00001" if self.desk.cases else None)
+        if move in REFUSING_ACTIONS and "reason_code" not in fields:
+            code, evidence = default_refusal(self.desk.policy, self.desk.cases[fields["case_id"]])
+            fields.update(reason_code=code, evidence=evidence)
         return self.desk.apply(Event(self.at, move, actor_of(move), "O1", **fields))
 
     def ship(self):
@@ -334,7 +338,8 @@ def test_possible_moves_for_a_fresh_return(policy, suppliers):
     shop.apply_for(AfterSaleType.RETURN_REFUND)
     assert shop.desk.possible_moves("AS00001") == [
         MerchantAction.AGREE_RETURN, MerchantAction.REFUSE_RETURN,
-        MerchantAction.RETURN_TO_REFUND, BuyerAction.CANCEL, ClockEvent.DEADLINE_PASSED,
+        MerchantAction.RETURN_TO_REFUND, MerchantAction.PROPOSE_PARTIAL, BuyerAction.CANCEL,
+        ClockEvent.DEADLINE_PASSED,
     ]
 
 

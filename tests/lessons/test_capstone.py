@@ -267,3 +267,59 @@ def test_every_key_built_at_run_time_is_in_the_catalog():
         assert t(f"capstone.check_{name}", found="x")
     for ask in {ask for asks in KINDS.values() for ask in asks}:
         assert t(f"capstone.ask_kind_{ask}")
+
+
+# ---- shift 02: lesson 09's everyday cases mixed with the earlier ones ------------------------
+
+def test_shift_02_mixes_the_everyday_cases_with_the_earlier_lessons():
+    shift = Shift("shift_02")
+    lessons = {s.spec.lesson for s in shift.situations}
+    assert "09_everyday_cases" in lessons and len(lessons) >= 4
+    everyday = [s for s in shift.situations if s.spec.lesson == "09_everyday_cases"]
+    assert len(everyday) == 4
+
+
+def test_shift_02_keys_come_from_the_engine_and_a_perfect_run_scores_full_marks():
+    shift = Shift("shift_02")
+    keys = {s.spec.id: [o.label for a in s.asks for o in a.options if o.id == a.right]
+            for s in shift.situations}
+    # 已收货 + 只要退钱 (破损 / 发霉, with photos): 同意仅退款, never 「找店长」 or 203.
+    assert keys["received-broken-hotpot"] == [MerchantAction.AGREE_REFUND.label]
+    assert keys["received-jerky-spoiled"] == [MerchantAction.AGREE_REFUND.label]
+    assert keys["lost-thermos-resend"] == [MerchantAction.AGREE_RESEND.label]
+    assert keys["lost-fan-refund"] == [MerchantAction.AGREE_REFUND.label]
+    report = play_perfect(shift)
+    assert report.percent == 100 and report.passed
+
+
+def test_shift_02_a_refusal_strategy_answer_on_a_lost_parcel_loses_its_points():
+    shift = Shift("shift_02")
+    number = next(i for i, s in enumerate(shift.situations) if s.spec.id == "lost-fan-refund")
+    situation = shift.situations[number]
+    ask = situation.asks[0]
+    wrong = next(o for o in ask.options if o.label == MerchantAction.AGREE_REFUND_AFTER_REFUSAL.label)
+    assert wrong.id != ask.right
+
+
+# ---- the fair clock: the queue with deadlines, the trainee's order, not reading speed -------
+
+@pytest.mark.parametrize("script", ["shift_01", "shift_02"])
+def test_the_fair_clock_does_not_count_reading_time(script):
+    shift = Shift(script, clock=True, fair=True)
+    while not shift.finished:
+        shift.pick(shift.queue()[0].number)
+        shift.decide(shift.key(), thinking_minutes=60)  # a slow reader, an hour a request
+    assert shift.report().percent == 100
+
+
+def test_the_fair_clock_queue_is_most_urgent_first_and_scores_the_order():
+    shift = Shift("shift_02", clock=True, fair=True)
+    deadlines = [e.deadline for e in shift.queue() if e.deadline is not None]
+    assert deadlines == sorted(deadlines) and len(deadlines) >= 2
+    while not shift.finished:
+        shift.pick(shift.queue()[-1].number)
+        shift.decide(shift.key())
+    order = [v for v in shift.report().verdicts if v.ask == "order"]
+    assert order and not all(v.correct for v in order)
+    assert sum(v.points for v in order) + sum(a.points for s in shift.situations for a in s.asks) \
+        == shift.total_points

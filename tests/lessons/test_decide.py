@@ -17,7 +17,7 @@ from helpers import (
     Strategy,
     load_products,
 )
-from helpers.engine.codes import MODELLED_TYPES
+from helpers.engine.codes import EVERYDAY_TYPES, MODELLED_TYPES
 from helpers.engine.machine import STAGE_FOR_TYPE
 from helpers.engine.scenarios import outcome, policy_with
 from helpers.lessons.decide import (
@@ -35,19 +35,40 @@ T = AfterSaleType
 STRATEGY_SETS = [frozenset(c) for n in range(len(Strategy) + 1)
                  for c in itertools.combinations(Strategy, n)]
 MODELLED = [(stage, ask) for stage in Stage for ask in BuyerAsk if case_type(stage, ask)]
-SITUATIONS = [Situation(stage, ask, on) for (stage, ask) in MODELLED for on in STRATEGY_SETS]
+# A 补寄 is only for a lost parcel; a lost parcel can also be refunded.
+SITUATIONS = [Situation(stage, ask, on, lost=ask is BuyerAsk.RESEND)
+              for (stage, ask) in MODELLED for on in STRATEGY_SETS] + [
+    Situation(Stage.SHIPPED, BuyerAsk.REFUND, on, lost=True) for on in STRATEGY_SETS]
 
 
 def _id(situation: Situation) -> str:
     on = "+".join(sorted(s.value for s in situation.strategies)) or "none"
-    return f"{situation.stage.value}-{situation.ask.value}-{on}"
+    lost = "-lost" if situation.lost else ""
+    return f"{situation.stage.value}-{situation.ask.value}{lost}-{on}"
 
 
-def test_every_modelled_type_is_reachable_from_exactly_one_situation():
-    reached = [case_type(stage, ask) for stage, ask in MODELLED]
-    assert sorted(reached, key=lambda x: x.value) == sorted(MODELLED_TYPES, key=lambda x: x.value)
+def _started(situation: Situation) -> dict:
+    """How decide() started the case: after receipt, or with the parcel lost."""
+    return {"received": situation.stage is Stage.RECEIVED and situation.ask is BuyerAsk.REFUND,
+            "stalled": situation.lost}
+
+
+def test_every_modelled_type_is_reachable_from_a_situation():
+    reached = {case_type(stage, ask) for stage, ask in MODELLED}
+    assert reached == set(MODELLED_TYPES) | set(EVERYDAY_TYPES)
     for stage, ask in MODELLED:
-        assert STAGE_FOR_TYPE[case_type(stage, ask)] is stage
+        if (stage, ask) != (Stage.RECEIVED, BuyerAsk.REFUND):
+            assert STAGE_FOR_TYPE[case_type(stage, ask)] is stage
+
+
+def test_received_and_only_money_back_is_a_refund_with_the_goods_kept():
+    """已收货 + 只要退钱 (破损, with photos): no 「找店长」 — check the photos, agree, no return."""
+    decision = decide(Situation(Stage.RECEIVED, BuyerAsk.REFUND, product_id="P07"))
+    assert decision.type is T.SHIPPED_REFUND and decision.assistant is None
+    assert decision.your_moves == [MerchantAction.AGREE_REFUND]
+    assert "照片" in decision.steps[0].text and "不用寄回" in decision.steps[0].text
+    assert decision.final.status is Status.SUCCESS and decision.final.got_pkg
+    assert decision.final.refunded_fen == load_products()["P07"].price_fen
 
 
 def test_the_stage_decides_which_refund_it_is():
@@ -59,13 +80,14 @@ def test_the_stage_decides_which_refund_it_is():
 
 @pytest.mark.parametrize(("stage", "ask"), [(Stage.UNSHIPPED, BuyerAsk.RETURN),
                                             (Stage.SHIPPED, BuyerAsk.EXCHANGE),
-                                            (Stage.RECEIVED, BuyerAsk.REFUND)])
+                                            (Stage.UNSHIPPED, BuyerAsk.RESEND)])
 def test_a_request_the_stage_cannot_carry_offers_the_types_it_can(stage, ask):
     decision = decide(Situation(stage, ask))
     assert decision.type is None
     assert decision.steps == ()
     assert decision.types_at_stage == types_at(stage)
-    assert all(STAGE_FOR_TYPE[x] is stage for x in decision.types_at_stage)
+    assert all(STAGE_FOR_TYPE[x] is stage or x is T.SHIPPED_REFUND
+               for x in decision.types_at_stage)
 
 
 @pytest.mark.parametrize("situation", SITUATIONS, ids=_id)
@@ -74,7 +96,7 @@ def test_the_path_ends_the_case_and_replays_to_the_same_outcome(situation):
     assert decision.final is not None and not decision.final.is_open
     # The same moves through scenarios.outcome (what quizzes use) end the same way.
     played = [s.move for s in decision.steps if s.actor is not Actor.ASSISTANT]
-    again = outcome(decision.type, played, strategies=situation.strategies)
+    again = outcome(decision.type, played, strategies=situation.strategies, **_started(situation))
     assert again.accepted, again.message
     assert (again.status, again.refunded_fen) == (decision.final.status, decision.final.refunded_fen)
     assert not decision.final.missed_deadline
@@ -97,7 +119,8 @@ def test_the_late_outcome_is_the_engines_deadline(situation):
     decision = decide(situation)
     if decision.assistant is not None:
         return  # the assistant answered at once: no merchant clock left to miss
-    late = outcome(decision.type, ["超过处理时限"], strategies=situation.strategies)
+    late = outcome(decision.type, ["超过处理时限"], strategies=situation.strategies,
+                   **_started(situation))
     assert decision.late is not None
     assert decision.late.missed and late.missed_deadline
     assert (decision.late.status, decision.late.refunded_fen) == (late.status, late.refunded_fen)

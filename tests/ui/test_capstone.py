@@ -128,17 +128,30 @@ def test_a_failed_shift_offers_no_certificate(progress_folder):
     assert raw["capstone"]["passed"] is False and "07_capstone_shift" not in raw["lessons_done"]
 
 
-def test_with_the_clock_slow_thinking_costs_the_close_deadline():
+def test_with_the_fair_clock_slow_reading_costs_nothing_when_the_order_is_right():
+    """The clock measures the order and the outcomes, not reading speed (issue 11, deliver 4)."""
     now = [0.0]
     app = CapstoneApp(record=False, clock=True, timer=lambda: now[0])
     assert "模拟时钟" in app.counter_html.value
+    assert "capstone-queue-item" in app.queue_html.value  # the queue with its deadlines is shown
     while not app.finished:
+        app.queue_picker.value = app.shift.queue()[0].number  # the most urgent first
         app.choose(app.shift.key())
-        now[0] += 120  # two real minutes per request
+        now[0] += 600  # ten real minutes of reading per request
         app.submit_button.click()
         app.next_button.click()
-    assert [v.request_id for v in app.report.lost] == ["deadline-close"]
-    assert "太晚了" in app.report_html.value
+    assert app.report.lost == () and app.report.percent == 100
+
+
+def test_with_the_fair_clock_leaving_the_urgent_request_for_later_costs_its_order_points():
+    app = CapstoneApp(record=False, clock=True)
+    while not app.finished:
+        app.queue_picker.value = app.shift.queue()[-1].number  # the least urgent first
+        app.choose(app.shift.key())
+        app.submit_button.click()
+        app.next_button.click()
+    lost = {v.request_id for v in app.report.lost if v.ask == "order"}
+    assert "deadline-close" in lost and app.report.percent < 100
 
 
 def test_restart_and_the_clock_box_start_a_fresh_shift():

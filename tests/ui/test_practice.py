@@ -229,8 +229,9 @@ def test_decide_shows_the_engines_path(decide_app):
 
 def test_decide_follows_every_picker(decide_app):
     decide_app.stage_picker.value = Stage.RECEIVED
-    assert decide_app.decision.type is None
-    assert "退货退款、换货" in decide_app.result_html.value
+    # 已收货 + 只要退钱: a 仅退款 with the goods kept (破损、变质、少件), not 「找店长」.
+    assert decide_app.decision.type is AfterSaleType.SHIPPED_REFUND
+    assert "照片" in decide_app.result_html.value and "找店长" not in decide_app.result_html.value
     decide_app.ask_picker.value = BuyerAsk.RETURN
     assert decide_app.decision.your_moves[0] is MerchantAction.AGREE_RETURN
     decide_app.product_picker.value = "P09"
@@ -240,3 +241,13 @@ def test_decide_follows_every_picker(decide_app):
     decide_app.strategy_boxes[Strategy.AUTO_AGREE_RETURN].value = True
     assert decide_app.decision.assistant.strategy is Strategy.AUTO_AGREE_RETURN
     assert "小助手自动同意退货" in decide_app.result_html.value
+
+
+def test_decide_resends_a_lost_parcel_once_the_box_says_it_is_lost(decide_app):
+    decide_app.stage_picker.value = Stage.SHIPPED
+    decide_app.ask_picker.value = BuyerAsk.RESEND
+    assert decide_app.decision.type is None and "补寄只用于物流停滞" in decide_app.result_html.value
+    decide_app.lost_box.value = True
+    assert decide_app.decision.type is AfterSaleType.RESEND
+    assert decide_app.decision.your_moves[:2] == [MerchantAction.AGREE_RESEND, MerchantAction.SHIP_RESEND]
+
