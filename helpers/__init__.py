@@ -14,11 +14,13 @@ tests/test_layers.py checks it):
     export/   lesson 08's data side (pandas), on top of the engine; only ui/data_review uses it
 
 Beside them: `paths` (where data lives), `strings` (the string catalog), `errors` (the course's
-own error, shown in a notebook as one line: importing helpers registers that), `__main__` (the CLI).
+own error, shown in a notebook as one line: importing helpers registers that), `checkpoints` (the
+runner each lesson's checks register with), `__main__` (the CLI).
 A notebook needs only a few names; they are gathered here. Importing `helpers` stays light:
 no ipywidgets, no pandas.
 """
 
+from .checkpoints import checkpoint
 from .engine.codes import (
     Actor,
     AfterSaleType,
@@ -36,7 +38,6 @@ from .engine.machine import ActionNotAllowed, Case, Desk, Event, OrderEvent, Req
 from .engine.model import Address, Order, Supplier, load_products, load_suppliers, shanghai, yuan
 from .engine.policy import Policy, PolicyError, Strategy, load_policy
 from .errors import CourseError, install_handler
-from .lessons.checkpoints import checkpoint
 from .strings import get_language, set_language, t
 
 install_handler()

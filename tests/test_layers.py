@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
-BESIDE = {"paths", "strings", "errors"}  # the package's own small modules, usable from every layer
+BESIDE = {"paths", "strings", "errors", "checkpoints"}  # small modules beside the layers, for all
 
 # What each layer may import from helpers (its own layer included).
 ALLOWED = {
@@ -24,9 +24,6 @@ ALLOWED = {
     "export": BESIDE | {"engine", "export"},
     "ui": BESIDE | {"engine", "lessons", "course", "export", "ui"},
 }
-# Single modules a layer may use beyond that: lesson 08's checks (export/checks.py) register with
-# the checkpoint registry, which is pure Python and imports nothing of the lessons.
-ALSO_ALLOWED = {"export": {"helpers.lessons.checkpoints"}}
 # Third-party libraries a layer must not load: widgets are the ui's, pandas is export's (and the
 # trainer's table, loaded lazily); the engine and the lessons stay pure Python.
 FORBIDDEN_LIBRARIES = {
@@ -77,8 +74,6 @@ def violations(path: Path, root: Path = HELPERS) -> list[str]:
     problems = []
     for line, name in imports_of(path, root):
         parts = name.split(".")
-        if name in ALSO_ALLOWED.get(layer, ()):
-            continue
         if parts[0] == "helpers" and len(parts) > 1 and parts[1] not in ALLOWED[layer]:
             problems.append(f"{where}:{line}: the {layer} layer imports {name} "
                             f"(allowed: {', '.join(sorted(ALLOWED[layer]))})")
@@ -110,6 +105,6 @@ def test_the_check_catches_an_import_from_above(tmp_path):
     problems = violations(fake / "engine" / "machine.py", root=fake)
     assert problems == [
         "helpers/engine/machine.py:2: the engine layer imports helpers.lessons.shipped "
-        "(allowed: engine, errors, paths, strings)",
+        "(allowed: checkpoints, engine, errors, paths, strings)",
         "helpers/engine/machine.py:3: the engine layer imports ipywidgets",
     ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.lessons.checkpoints import REGISTRY, find
+from helpers.checkpoints import REGISTRY, find
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 LESSONS = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ..checkpoints import Verdict, check
 from ..engine.model import load_suppliers
 from ..engine.policy import load_policy
-from ..lessons.checkpoints import Verdict, check
 from ..paths import data_path
 from .analytics import Review, export_moment, review, select
 from .generate import broken_export

@@ -32,6 +32,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from ..checkpoints import Verdict as Checked
+from ..checkpoints import check
 from ..engine.addresses import address_problems
 from ..engine.codes import (
     EVERYDAY_TYPES,
@@ -52,8 +54,6 @@ from ..engine.scenarios import fork, parse_move, play, policy_with, start_case, 
 from ..engine.simulate import needs_person, refunded_goods_leaving, staff_decision
 from ..paths import data_path
 from ..strings import t
-from .checkpoints import Verdict as Checked
-from .checkpoints import check
 
 DEFAULT_SCRIPT = "shift_01"
 KINDS: dict[str, tuple[str, ...]] = {

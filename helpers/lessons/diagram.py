@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 
+from ..checkpoints import Verdict, check
 from ..engine.codes import AfterSaleType, BuyerAction, ClockEvent, MerchantAction, ParcelState, Status
 from ..engine.machine import ActionNotAllowed, Desk, Move
 from ..engine.policy import Strategy
 from ..engine.scenarios import fork, possible_moves, start_case, step
 from ..strings import t
-from .checkpoints import Verdict, check
 from .coach import before
 
 FONT = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif'

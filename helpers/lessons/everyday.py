@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..checkpoints import Verdict as CheckVerdict
+from ..checkpoints import check
 from ..engine.codes import (
     Actor,
     AfterSaleType,
@@ -36,8 +38,6 @@ from ..engine.model import Order, load_products, yuan
 from ..engine.policy import Policy, load_policy
 from ..engine.scenarios import start_case, step
 from ..strings import t
-from .checkpoints import Verdict as CheckVerdict
-from .checkpoints import check
 
 T, M, B = AfterSaleType, MerchantAction, BuyerAction
 

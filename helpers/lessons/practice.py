@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from ..checkpoints import Verdict, check
 from ..engine.addresses import address_problems
 from ..engine.codes import (
     Actor,
@@ -49,7 +50,6 @@ from ..engine.privacy import Finding, find_personal_data, mask_name, mask_phone,
 from ..engine.scenarios import STEP, fork, start_case, step
 from ..engine.simulate import day_report, needs_person, staff_decision
 from ..strings import t
-from .checkpoints import Verdict, check
 from .coach import before
 from .decide import BuyerAsk, decide, order_for
 from .decide import Situation as DecideSituation

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from ..checkpoints import Verdict, check
 from ..engine.addresses import address_problems
 from ..engine.codes import AfterSaleType, BuyerAction, MerchantAction, Status
 from ..engine.ledger import Verdict as LedgerVerdict
@@ -22,7 +23,6 @@ from ..engine.model import Address, Order, Product, Supplier, load_products, loa
 from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.scenarios import start_case, step, trail
 from ..strings import t
-from .checkpoints import Verdict, check
 from .coach import before
 
 # The lesson's order: a T-shirt that the Guangzhou supplier (S02) ships, not the S01 item of

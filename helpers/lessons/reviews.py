@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..checkpoints import Verdict, check
 from ..engine.codes import MODELLED_TYPES, AfterSaleType
 from ..engine.machine import Case
 from ..engine.model import Order, load_products, yuan
@@ -25,7 +26,6 @@ from ..engine.privacy import find_personal_data
 from ..engine.scenarios import parse_move, play, start_case
 from ..paths import data_path
 from ..strings import t
-from .checkpoints import Verdict, check
 
 CHECKS = ("facts", "apology", "pressure", "respect")
 KINDS = ("good", "fair_negative", "harsh_honest", "malicious")

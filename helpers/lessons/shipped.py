@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from ..checkpoints import Verdict as Result
+from ..checkpoints import check
 from ..engine.addresses import address_problems, supplier_at
 from ..engine.codes import (
     AfterSaleType,
@@ -39,8 +41,6 @@ from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.privacy import Finding, find_personal_data, mask_text
 from ..engine.scenarios import start_case, step
 from ..strings import t
-from .checkpoints import Verdict as Result
-from .checkpoints import check
 from .coach import Warning, consequence
 
 # The lesson's order: a cardigan (P04) that the Guangzhou supplier S02 ships; buyer data masked.

@@ -6,9 +6,9 @@ means the same whether or not the widget above it was used.
 
 from __future__ import annotations
 
+from ..checkpoints import Verdict, check
 from ..engine.codes import AfterSaleType, MerchantAction, Status
 from ..engine.scenarios import SAMPLE_ORDER, start_case, step
-from .checkpoints import Verdict, check
 
 
 @check("00-1", "商品还没发出，商家同意售前退申请：售后成功，钱全额退回买家")

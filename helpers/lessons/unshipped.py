@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from ..checkpoints import Verdict as Result
+from ..checkpoints import check
 from ..engine.codes import (
     PARCEL_STATES_GOODS_COMING_BACK,
     Actor,
@@ -37,8 +39,6 @@ from ..engine.policy import Policy, Strategy, load_policy
 from ..engine.scenarios import start_case, step
 from ..engine.simulate import DayPlan, DayReport, ShopDays, Staff
 from ..strings import t
-from .checkpoints import Verdict as Result
-from .checkpoints import check
 from .coach import before
 
 STRATEGY = Strategy.UNSHIPPED_AUTO_REFUND

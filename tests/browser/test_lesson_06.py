@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import Stage, t
+from helpers import MerchantAction, Stage, t
 from helpers.lessons.decide import BuyerAsk
 from tests.browser.lab import Lab
 from tests.browser.test_lessons import Lesson, Step, quiz_step, run_lesson
@@ -29,7 +29,8 @@ def delete_and_send(lab: Lab) -> str:
 def look_up_a_return(lab: Lab) -> str:
     lab.select(t("decide.stage"), Stage.RECEIVED.label)
     lab.select(t("decide.ask"), BuyerAsk.RETURN.label)
-    return lab.wait_text(".decide-result", re.escape(t("decide.step_yours")))
+    # 已收货 + 只要退钱 has steps of its own now: wait for the return's, not just any of yours.
+    return lab.wait_text(".decide-result", re.escape(MerchantAction.AGREE_RETURN.label))
 
 
 LESSON = Lesson("06_good_practice", (

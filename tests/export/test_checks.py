@@ -4,10 +4,10 @@ and the figures (the checkpoints themselves now say what a 组长 should take aw
 from __future__ import annotations
 
 from helpers import Status, load_policy
+from helpers.checkpoints import line
 from helpers.export import checks
 from helpers.export.generate import broken_export
 from helpers.export.importer import read_export
-from helpers.lessons.checkpoints import line
 
 
 def test_the_sample_import_loses_no_row():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from helpers import Actor, AfterSaleType, MerchantAction, Status
+from helpers.checkpoints import line
 from helpers.engine.codes import ArbitrateStatus, Blame, PartType
 from helpers.engine.ledger import Verdict
-from helpers.lessons.checkpoints import line
 from helpers.lessons.everyday import play, stories
 
 STORIES = stories()

@@ -7,8 +7,9 @@ import random
 
 import pytest
 
-from helpers.lessons import checkpoints, practice, reviews
-from helpers.lessons.checkpoints import REGISTRY, find, line
+from helpers import checkpoints
+from helpers.checkpoints import REGISTRY, find, line
+from helpers.lessons import practice, reviews
 
 KEYS = {
     "00": ["00-1"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.lessons.checkpoints import find, line
+from helpers.checkpoints import find, line
 
 KEYS = [f"01-{n}" for n in range(1, 7)] + [f"02-{n}" for n in range(1, 9)] \
     + [f"03-{n}" for n in range(1, 7)] + [f"04-{n}" for n in range(1, 7)]

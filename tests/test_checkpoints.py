@@ -1,12 +1,11 @@
-"""helpers.lessons.checkpoints: one Chinese line per checkpoint, never a traceback."""
+"""helpers.checkpoints: one Chinese line per checkpoint, never a traceback."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers import checkpoint
-from helpers.lessons import checkpoints
-from helpers.lessons.checkpoints import REGISTRY, Verdict, check, line
+from helpers import checkpoint, checkpoints
+from helpers.checkpoints import REGISTRY, Verdict, check, line
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..strings import t
+from .strings import t
 
 # Which module holds a lesson's checks, imported by name on first use (so `import helpers` stays
 # light, and lesson 08's pandas checks can live with the export layer they test).
