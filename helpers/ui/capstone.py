@@ -403,3 +403,9 @@ class CapstoneApp(App):
             for p in shift.products.values())
         return rows
 
+
+
+def practice(script: str) -> CapstoneApp:
+    """A shift for extra practice (lesson 09's shift_02): scored as in lesson 07, never recorded,
+    so it cannot replace the trainee's capstone result or certificate."""
+    return CapstoneApp(script, record=False)

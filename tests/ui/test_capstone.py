@@ -186,3 +186,12 @@ def test_a_folder_that_cannot_be_written_loses_neither_score_nor_certificate(tmp
     assert "证书没有丢" in shown and "路径中有一段不是文件夹" in shown
     payload = app.certificate_html.value.split("base64,", 1)[1].split('"', 1)[0]
     assert "小林" in base64.b64decode(payload).decode("utf-8")
+
+
+def test_the_practice_shift_is_scored_but_never_recorded(progress_folder):
+    from helpers.ui.capstone import practice
+
+    app = practice("shift_02")
+    _play(app)
+    assert app.finished and app.report.score == app.report.total  # scored as in lesson 07
+    assert ProgressStore().load().capstone is None  # the capstone result is left as it was
