@@ -18,9 +18,10 @@ there; the engine decides, so the capstone cannot contradict the lessons:
     shift.decide({"move": "b"})           # a wrong pick: 0 points and the reason
     shift.report()                        # score per lesson and every lost point
 
-An optional simulated clock adds time pressure: each request takes `minutes_per_request`, and
-the app adds the trainee's thinking time; a deadline that passes before the decision costs the
-points, as it would cost the shop.
+An optional simulated clock adds what the seed asks for, answering the most urgent request first
+and in time: the trainee sees the queue with its deadlines and picks the order; each request takes
+`minutes_per_request` (reading time is not counted); handling a request before a less urgent one
+earns order points, and a deadline that passes before the decision costs the move's points.
 """
 
 from __future__ import annotations
@@ -134,7 +135,6 @@ class Script:
     pass_score: int
     note: str
     minutes_per_request: int
-    sim_minutes_per_real_minute: float
     lessons: Mapping[str, str]
     requests: tuple[RequestSpec, ...]
 
@@ -188,7 +188,6 @@ def parse_script(text: str, file: str = "shift.toml") -> Script:
         shop=str(raw.get("shop", "")), start=start, pass_score=need(raw, "pass_score", int, "pass_score"),
         note=str(raw.get("note", "")),
         minutes_per_request=int(clock.get("minutes_per_request", 0)),
-        sim_minutes_per_real_minute=float(clock.get("sim_minutes_per_real_minute", 0)),
         lessons={str(k): str(v) for k, v in lessons.items()}, requests=tuple(requests))
 
 
@@ -543,11 +542,8 @@ class Shift:
 
     def __init__(self, script: Script | str = DEFAULT_SCRIPT, *, clock: bool = False,
                  policy: Policy | None = None, suppliers: Mapping[str, Supplier] | None = None,
-                 products: Mapping[str, Product] | None = None, fair: bool = False) -> None:
+                 products: Mapping[str, Product] | None = None) -> None:
         self.script = load_script(script) if isinstance(script, str) else script
-        # The fair clock: the trainee sees the queue and picks the order; reading time is not
-        # counted, each request takes `minutes_per_request` (see `queue`, `pick`).
-        self.fair = fair
         self.done: set[int] = set()
         self.policy = policy or load_policy()
         self.suppliers = suppliers or load_suppliers()
@@ -589,8 +585,8 @@ class Shift:
         return shift_pick(self, number)
 
     def _order_points(self, number: int) -> int:
-        """Points for answering request `number` in time order (fair clock, deadline requests)."""
-        if not self.fair or self.situations[number].queue_deadline is None:
+        """Points for answering request `number` in time order (with the clock, deadline requests)."""
+        if not self.clock or self.situations[number].queue_deadline is None:
             return 0
         return ORDER_POINTS
 
@@ -792,19 +788,17 @@ class Shift:
 
     # -- deciding
 
-    def decide(self, answers: Mapping[str, str | None], thinking_minutes: float = 0.0) -> list[Verdict]:
+    def decide(self, answers: Mapping[str, str | None]) -> list[Verdict]:
         """Score the current request's answers ({ask kind: option id}) and move to the next.
 
-        With the clock on, the decision happens `thinking_minutes` after the request came up; a
-        deadline that passes before it costs the move's points.
+        With the clock on, a deadline that passed before the request was picked costs the
+        move's points; reading time is not counted.
         """
         situation = self.current
         if situation is None:
             return []
         late = False
         if self.clock:
-            if not self.fair:
-                self.now += timedelta(minutes=max(thinking_minutes, 0.0))
             if situation.spec.kind == "case":
                 situation.board.desk.advance_to(self.now)
                 late = situation.board.case.missed_deadline and not situation.missed_before
@@ -962,8 +956,11 @@ def _deadline_before(situation: Situation) -> str:
 
 
 def play_perfect(shift: Shift) -> Report:
-    """Answer every request with the engine's key (for checkpoints and tests)."""
+    """Answer every request with the engine's key, the most urgent first when the clock runs
+    (for checkpoints and tests)."""
     while not shift.finished:
+        if shift.clock:
+            shift.pick(shift.queue()[0].number)
         shift.decide(shift.key())
     return shift.report()
 

@@ -21,8 +21,7 @@ path `capstone-certificate-path`.
 from __future__ import annotations
 
 import base64
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -110,13 +109,11 @@ class CapstoneApp(App):
 
     def __init__(self, script: Script | str = DEFAULT_SCRIPT, *, clock: bool = False,
                  record: bool = True, store: ProgressStore | None = None,
-                 certificate_folder: Path | str | None = None,
-                 timer: Callable[[], float] = time.monotonic) -> None:
+                 certificate_folder: Path | str | None = None) -> None:
         self.script = load_script(script) if isinstance(script, str) else script
         self.record = record
         self.store = store
         self.certificate_folder = certificate_folder
-        self.timer = timer
         self.verdicts: list[Verdict] = []
         self.report: Report | None = None
         self.certificate_path: Path | None = None
@@ -205,7 +202,7 @@ class CapstoneApp(App):
 
     def restart(self) -> None:
         """A fresh shift (with the clock if ticked)."""
-        self.shift = Shift(self.script, clock=self.clock_box.value, fair=self.clock_box.value)
+        self.shift = Shift(self.script, clock=self.clock_box.value)
         self.verdicts = []
         self.report = None
         self.certificate_path = None
@@ -223,11 +220,7 @@ class CapstoneApp(App):
         if any(value is None for value in answers.values()):
             self._say(t("capstone.pick_all"))
             return []
-        thinking = 0.0
-        if self.shift.clock and not self.shift.fair:
-            real_minutes = (self.timer() - self._shown_at) / 60
-            thinking = real_minutes * self.script.sim_minutes_per_real_minute
-        verdicts = self.shift.decide(answers, thinking)
+        verdicts = self.shift.decide(answers)
         self.verdicts += verdicts
         self._say("")
         for radio in self.radios.values():
@@ -345,13 +338,12 @@ class CapstoneApp(App):
             self.radios[ask.kind] = radio
         self.submit_button.disabled = False
         self.next_button.disabled = True
-        self._shown_at = self.timer()
         self._show_queue()
 
     def _show_queue(self) -> None:
         """The requests left, most urgent first, and the picker of the next one (clock on)."""
         shift = self.shift
-        if not shift.fair or shift.finished:
+        if not shift.clock or shift.finished:
             self._queue_box.layout.display = "none"
             return
         entries = shift.queue()
