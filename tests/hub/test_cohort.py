@@ -18,6 +18,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -182,5 +183,9 @@ def test_the_hub_stops_cleanly(cohort: Cohort) -> None:
     code, seconds = cohort.stop()
     print(f"the hub stopped in {seconds:.1f} s with exit code {code}")
     assert code == 0, cohort.log_tail()
+    # A stopped server's kernels get a few seconds to exit after it (their own shutdown).
+    deadline = time.monotonic() + 15
+    while any(cohort.processes_of(n) for n in TRAINEES + TRAINERS) and time.monotonic() < deadline:
+        time.sleep(0.5)
     for name in TRAINEES + TRAINERS:
         assert cohort.processes_of(name) == [], f"{name} still has processes after the hub stopped"
